@@ -1,0 +1,33 @@
+"""emlib: Expectation-Maximization for Gaussian mixtures, written to be read beside PRML chapter 9.
+
+The numerical core needs only numpy; ``emlib.plotting`` (matplotlib) and
+``emlib.widgets`` (ipywidgets) are imported on use.
+
+Shapes: N points, D dimensions, K components.
+"""
+from .bound import entropy, expected_complete_log_likelihood, kl_divergence, lower_bound
+from .em import EMResult, e_step, em, init_params, m_step
+from .gaussian import gaussian_log_likelihood, gaussian_logpdf, gaussian_mle
+from .mixture import ComponentCollapseError, GMMParams, log_joint, mixture_log_likelihood, sample
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GMMParams",
+    "EMResult",
+    "ComponentCollapseError",
+    "gaussian_logpdf",
+    "gaussian_mle",
+    "gaussian_log_likelihood",
+    "log_joint",
+    "mixture_log_likelihood",
+    "sample",
+    "e_step",
+    "m_step",
+    "em",
+    "init_params",
+    "entropy",
+    "expected_complete_log_likelihood",
+    "lower_bound",
+    "kl_divergence",
+]
