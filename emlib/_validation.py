@@ -20,7 +20,7 @@ def as_float_array(a, name):
     if not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = tuple(int(i) for i in bad)
-        raise ValueError(f"{name} contains NaN or inf (first at index {where}: {arr[where]})")
+        raise ValueError(f"{name} contains NaN or inf (first at index {where}: {float(arr[where])})")
     return arr
 
 
@@ -78,9 +78,9 @@ def check_params(params, D=None, name="params"):
         raise ValueError(f"{name}.covs must have shape (K, D, D) = ({K}, {Dm}, {Dm}), got shape {covs.shape}")
     if np.any(weights < 0):
         k = int(np.argmax(weights < 0))
-        raise ValueError(f"{name}.weights must be non-negative, got weights[{k}] = {weights[k]}")
+        raise ValueError(f"{name}.weights must be non-negative, got weights[{k}] = {float(weights[k])}")
     if abs(weights.sum() - 1.0) > PROB_ATOL:
-        raise ValueError(f"{name}.weights must sum to 1, got sum {weights.sum()!r}")
+        raise ValueError(f"{name}.weights must sum to 1, got sum {float(weights.sum())!r}")
     for k in range(K):
         check_cov_matrix(covs[k], f"{name}.covs[{k}] (component {k})")
     return weights, means, covs
@@ -93,12 +93,12 @@ def check_prob_rows(q, N, K, name):
         raise ValueError(f"{name} must have shape (N, K) = ({N}, {K}), got shape {q.shape}")
     if np.any(q < 0):
         n, k = np.argwhere(q < 0)[0]
-        raise ValueError(f"{name} must be non-negative, got {name}[{n}, {k}] = {q[n, k]}")
+        raise ValueError(f"{name} must be non-negative, got {name}[{n}, {k}] = {float(q[n, k])}")
     sums = q.sum(axis=1)
     bad = np.abs(sums - 1.0) > PROB_ATOL
     if np.any(bad):
         n = int(np.argmax(bad))
-        raise ValueError(f"rows of {name} must sum to 1, got row {n} summing to {sums[n]!r}")
+        raise ValueError(f"rows of {name} must sum to 1, got row {n} summing to {float(sums[n])!r}")
     return q
 
 

@@ -1,0 +1,248 @@
+"""Drawing primitives shared by the notebooks, the widgets and the figures script.
+
+Every picture of the collection is built from these functions, so a slide never
+disagrees with a notebook.  Each ``draw_*`` function adds artists to an axes and
+returns them; each ``update_*`` function changes those artists in place (the
+widgets redraw by updating, never by building a new figure).
+
+Colours are the Okabe-Ito palette (safe for the common forms of colour
+blindness); figures have a white face colour so that they read on dark themes.
+"""
+import io
+
+import matplotlib
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
+from PIL import Image
+
+from .em import e_step
+from .gaussian import gaussian_logpdf
+
+#: Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, reddish purple, orange, sky blue.
+COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+GREY = "#7f7f7f"
+BLACK = "#000000"
+POINT_SIZE = 14
+
+
+def component_rgb(K):
+    """RGB rows (K, 3) of the component colours."""
+    if K > len(COLORS):
+        raise ValueError(f"at most {len(COLORS)} components can be coloured, got K = {K}")
+    return np.array([matplotlib.colors.to_rgb(c) for c in COLORS[:K]])
+
+
+def new_figure(width=6.0, height=4.0, ncols=1, nrows=1, **kwargs):
+    """A white figure that is not managed by pyplot (no leaks, no global state).
+
+    Returns (fig, axes); axes is a single Axes when nrows = ncols = 1.
+    """
+    fig = Figure(figsize=(width, height), facecolor="white", layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
+    return fig, axes
+
+
+def png_bytes(fig, dpi=80):
+    """Render ``fig`` once and return the PNG bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def encode_png(rgba, compress_level=1):
+    """PNG bytes of an RGBA buffer (height, width, 4) from a canvas, fast compression for live frames."""
+    buf = io.BytesIO()
+    arr = np.asarray(rgba)
+    Image.fromarray(arr[..., :3]).save(buf, format="png", compress_level=compress_level)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- ellipses
+def ellipse_geometry(cov, n_std):
+    """Width, height and angle (degrees) of the n_std contour of a 2-D Gaussian.
+
+    The semi-axes are n_std * sqrt(eigenvalue) along the eigenvectors of cov
+    (the square root: the eigenvalues are variances, the radii are lengths).
+
+    Parameters
+    ----------
+    cov : array of shape (2, 2)
+    n_std : float
+
+    Returns
+    -------
+    (width, height, angle) : full axis lengths 2 n_std sqrt(lambda) and the angle of the first axis
+    """
+    eigvals, eigvecs = np.linalg.eigh(cov)
+    width, height = 2.0 * n_std * np.sqrt(eigvals[::-1])
+    angle = np.degrees(np.arctan2(eigvecs[1, -1], eigvecs[0, -1]))
+    return width, height, angle
+
+
+def draw_ellipses(ax, params, n_stds=(1.0, 2.0), colors=None, dims=(0, 1), **kwargs):
+    """Covariance ellipses of every component at n_stds standard deviations.
+
+    Returns a list (one entry per component) of lists of Ellipse patches.
+    """
+    K = len(params.weights)
+    colors = colors or COLORS[:K]
+    patches = []
+    for k in range(K):
+        row = []
+        for n_std, alpha in zip(n_stds, np.linspace(1.0, 0.5, len(n_stds))):
+            e = Ellipse((0, 0), 1, 1, fill=False, lw=2.0, color=colors[k], alpha=alpha, **kwargs)
+            ax.add_patch(e)
+            row.append(e)
+        patches.append(row)
+    update_ellipses(patches, params, n_stds, dims)
+    return patches
+
+
+def update_ellipses(patches, params, n_stds=(1.0, 2.0), dims=(0, 1)):
+    """Move the patches of :func:`draw_ellipses` to new parameters, in place."""
+    i, j = dims
+    for k, row in enumerate(patches):
+        cov = params.covs[k][np.ix_(dims, dims)]
+        for e, n_std in zip(row, n_stds):
+            w, h, a = ellipse_geometry(cov, n_std)
+            e.set_center((params.means[k][i], params.means[k][j]))
+            e.width, e.height, e.angle = w, h, a
+
+
+# ---------------------------------------------------------------- points
+def resp_colors(resp):
+    """RGBA colours (N, 4) that mix the component colours by the responsibilities (PRML Fig. 9.5c)."""
+    resp = np.asarray(resp, dtype=float)
+    rgba = np.ones((resp.shape[0], 4))
+    rgba[:, :3] = np.clip(resp @ component_rgb(resp.shape[1]), 0.0, 1.0)
+    return rgba
+
+
+def draw_points(ax, X, resp=None, dims=(0, 1), size=POINT_SIZE, **kwargs):
+    """Scatter the points, coloured by their responsibilities (or grey when resp is None)."""
+    colors = GREY if resp is None else resp_colors(resp)
+    return ax.scatter(X[:, dims[0]], X[:, dims[1]], s=size, c=colors, edgecolors="none", **kwargs)
+
+
+def update_points(points, resp=None):
+    """Recolour the scatter of :func:`draw_points` in place."""
+    if resp is None:
+        points.set_facecolor(GREY)
+    else:
+        points.set_facecolor(resp_colors(resp))
+
+
+def draw_gmm_2d(ax, X, params=None, resp=None, n_stds=(1.0, 2.0), labels=("$x_1$", "$x_2$")):
+    """Points coloured by responsibilities with the 1 and 2 sigma ellipses; returns (points, ellipses)."""
+    points = draw_points(ax, X, resp)
+    patches = draw_ellipses(ax, params, n_stds) if params is not None else []
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    return points, patches
+
+
+def set_limits(ax, X, margin=0.08):
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = margin * (hi - lo)
+    ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
+    ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+
+
+# ---------------------------------------------------------------- curves
+def draw_loglik_curve(ax, log_likelihoods, x=None, current=None, label="$\\ln p(\\mathbf{X}\\mid\\theta)$"):
+    """The log-likelihood over EM iterations, with a marker at ``current``; returns (line, marker)."""
+    lls = np.asarray(log_likelihoods)
+    x = np.arange(lls.size) if x is None else np.asarray(x)
+    (line,) = ax.plot(x, lls, "-o", color=COLORS[0], ms=3, lw=1.5, label=label)
+    (marker,) = ax.plot([], [], "o", color=COLORS[1], ms=9, zorder=5)
+    ax.set_xlabel("EM iteration")
+    ax.set_ylabel(label)
+    ax.grid(alpha=0.3)
+    if current is not None:
+        update_marker(marker, x[current], lls[current])
+    return line, marker
+
+
+def update_marker(marker, x, y):
+    marker.set_data([x], [y])
+
+
+def draw_mixture_1d(ax, grid, params, show_sum=True, lw=2.0):
+    """Weighted component densities pi_k N(x | mu_k, sigma_k^2) and their sum (PRML Fig. 2.22).
+
+    Returns (component_lines, sum_line).
+    """
+    dens = mixture_1d_densities(grid, params)
+    lines = [ax.plot(grid, dens[k], color=COLORS[k], lw=lw, ls="--", label=f"$\\pi_{k + 1}\\,\\mathcal{{N}}_{k + 1}$")[0] for k in range(len(dens))]
+    total = ax.plot(grid, dens.sum(axis=0), color=BLACK, lw=lw + 0.5, label="$p(x)$")[0] if show_sum else None
+    return lines, total
+
+
+def mixture_1d_densities(grid, params):
+    """pi_k N(x | mu_k, sigma_k^2) on a grid, shape (K, G), for 1-D parameters."""
+    return np.array([w * np.exp(gaussian_logpdf(grid, m[0], c[0, 0])) for w, m, c in zip(*params)])
+
+
+def update_mixture_1d(lines, total, grid, params):
+    dens = mixture_1d_densities(grid, params)
+    for line, d in zip(lines, dens):
+        line.set_ydata(d)
+    if total is not None:
+        total.set_ydata(dens.sum(axis=0))
+
+
+def draw_posterior_1d(ax, grid, params):
+    """p(z = k | x) over a 1-D grid, one line per component; returns the lines."""
+    post = e_step(grid[:, None], params)
+    lines = [ax.plot(grid, post[:, k], color=COLORS[k], lw=2, label=f"$p(z={k + 1}\\mid x)$")[0] for k in range(post.shape[1])]
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_ylabel("posterior")
+    return lines
+
+
+def update_posterior_1d(lines, grid, params):
+    post = e_step(grid[:, None], params)
+    for k, line in enumerate(lines):
+        line.set_ydata(post[:, k])
+
+
+def draw_density_contours(ax, params, xlim, ylim, levels=8, components=False, n=160):
+    """Contours of the 2-D mixture density p(x), or of each weighted component (PRML Fig. 2.23)."""
+    from .mixture import log_joint  # noqa: PLC0415  (kept local: plotting is a leaf module)
+
+    gx, gy = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    lj = log_joint(grid, params)
+    if components:
+        return [ax.contour(gx, gy, np.exp(lj[:, k]).reshape(gx.shape), levels=levels, colors=COLORS[k], linewidths=1.2) for k in range(lj.shape[1])]
+    dens = np.exp(lj).sum(axis=1).reshape(gx.shape)
+    return ax.contour(gx, gy, dens, levels=levels, cmap="viridis", linewidths=1.2)
+
+
+# ---------------------------------------------------------------- the bound as bars
+def draw_bound_bars(ax, log_p, L, KL, x=0.0, width=0.6, label=None):
+    """ln p(X | theta) as a bar split into L(q, theta) and KL(q || p) (PRML Figs. 9.11-9.13).
+
+    The bars are drawn relative to a baseline ``floor`` stored on the axes, so
+    that negative log-likelihoods read naturally.  Returns (L_bar, KL_bar).
+    """
+    floor = getattr(ax, "_bound_floor", None)
+    if floor is None:
+        floor = ax._bound_floor = min(L, log_p) - 0.25 * max(abs(KL), abs(log_p) * 0.05, 1.0)
+    L_bar = ax.bar([x], [L - floor], bottom=floor, width=width, color=COLORS[0], label="$\\mathcal{L}(q,\\theta)$")[0]
+    KL_bar = ax.bar([x], [KL], bottom=L, width=width, color=COLORS[4], hatch="//", edgecolor="white", label="KL$(q\\Vert p)$")[0]
+    ax.set_ylabel("nats")
+    if label is not None:
+        ax.text(x, floor, label, ha="center", va="top")
+    return L_bar, KL_bar
+
+
+def update_bound_bars(bars, ax, log_p, L, KL):
+    L_bar, KL_bar = bars
+    floor = ax._bound_floor
+    L_bar.set_y(floor)
+    L_bar.set_height(L - floor)
+    KL_bar.set_y(L)
+    KL_bar.set_height(KL)

@@ -1,0 +1,401 @@
+"""Interactive explorers for the notebooks (ipywidgets 8, any Jupyter front end).
+
+Each explorer takes its data and parameters as arguments, keeps its own
+matplotlib Figure (not managed by pyplot), and shows it as PNG bytes in an
+``ipywidgets.Image``.  Moving a control updates the artists in place, renders
+the figure once, and caches the bytes, so returning to a state is instant.
+
+Displaying an explorer shows the live widget in a running front end; the same
+output also carries a PNG of the initial state, which static renderers
+(GitHub, nbviewer, paper) show instead.
+"""
+import base64
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from . import plotting as P
+from .bound import kl_divergence, lower_bound
+from .em import e_step, m_step
+from .gaussian import gaussian_log_likelihood, gaussian_logpdf, gaussian_mle
+from .mixture import GMMParams, mixture_log_likelihood
+
+__all__ = ["LikelihoodExplorer", "MixtureExplorer", "BoundExplorer", "EMAnimator"]
+
+
+class Explorer:
+    """Base class: a figure, an Image widget, controls, and a frame cache.
+
+    Subclasses set ``self.controls`` (a list of widgets) and ``self.animated``
+    (the artists that change with the controls), implement ``_state()`` (a
+    hashable key of what is shown) and ``_draw()`` (update the animated artists
+    in place for that state), then call ``_finish()``.
+
+    Rendering uses blitting: the static part of the figure (axes, ticks,
+    labels, data that never moves) is rendered once and kept as a bitmap; a
+    frame restores that bitmap, draws only the animated artists on top and
+    encodes the result as PNG, once.  A subclass whose static part changes
+    calls ``_invalidate_background()``.
+    """
+
+    dpi = 80
+
+    def _finish(self, caption=None):
+        self.fig.set_dpi(self.dpi)  # live frames are rendered at the widget's resolution
+        self.canvas = FigureCanvasAgg(self.fig)
+        for artist in self.animated:
+            artist.set_animated(True)
+        self._cache = {}
+        self._background = None
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
+        self.caption = widgets.HTML(caption or "")
+        for c in self.controls:
+            if hasattr(c, "value") and not isinstance(c, (widgets.Button, widgets.Play)):
+                c.observe(self._on_change, names="value")
+        self.widget = widgets.VBox([widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap")), self.caption, self.image])
+        self._draw()
+        self.initial_png = P.png_bytes(self.fig, dpi=self.dpi)  # a full render (layout included), kept for static views
+        self.refresh()
+
+    def _on_change(self, _change=None):
+        self.refresh()
+
+    def _invalidate_background(self):
+        self._background = None
+        self._cache.clear()
+
+    def _render(self):
+        """Blit: restore the static background, draw the animated artists, encode once."""
+        if self._background is None:
+            self.canvas.draw()  # animated artists are left out of a full draw
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self.animated:
+            self.fig.draw_artist(artist)
+        return P.encode_png(self.canvas.buffer_rgba())
+
+    def frame(self):
+        """PNG bytes of the current state (rendered once, then cached)."""
+        key = self._state()
+        png = self._cache.get(key)
+        if png is None:
+            self._draw()
+            png = self._cache[key] = self._render()
+        return png
+
+    def refresh(self):
+        self.image.value = self.frame()
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = self.widget._repr_mimebundle_(**kwargs)
+        data["image/png"] = base64.b64encode(self.initial_png).decode("ascii")
+        data["text/plain"] = f"<{type(self).__name__}: a live widget; its initial state is shown as a picture where no kernel runs>"
+        return data
+
+
+def _slider(description, value, lo, hi, step, fmt=".2f", cls=widgets.FloatSlider):
+    return cls(
+        value=value, min=lo, max=hi, step=step, description=description, readout_format=fmt, continuous_update=True,
+        style={"description_width": "initial"}, layout=widgets.Layout(width="300px"),
+    )
+
+
+# ---------------------------------------------------------------- 01: one Gaussian
+class LikelihoodExplorer(Explorer):
+    """mu and sigma sliders over a histogram; the log-likelihood surface with the MLE marked.
+
+    Parameters
+    ----------
+    x : array of shape (N,), the data
+    unit : str, the unit of x (for the axis labels)
+    """
+
+    def __init__(self, x, unit="", mu=None, sigma=None):
+        self.x = np.asarray(x, dtype=float)
+        self.mu_ml, var_ml = gaussian_mle(self.x)
+        self.sigma_ml = np.sqrt(var_ml)
+        s, m = self.sigma_ml, self.mu_ml
+        u = f" ({unit})" if unit else ""
+        self.mu = _slider(f"μ{u}", m - 1.2 * s if mu is None else mu, m - 2 * s, m + 2 * s, s / 50)
+        self.sigma = _slider(f"σ{u}", 0.6 * s if sigma is None else sigma, 0.3 * s, 2.5 * s, s / 50)
+        self.controls = [self.mu, self.sigma]
+        self.fig, (ax, ax2) = P.new_figure(10, 3.6, ncols=2)
+        ax.hist(self.x, bins=30, density=True, color=P.COLORS[5], alpha=0.6, label="data")
+        self.grid = np.linspace(m - 4 * s, m + 4 * s, 400)
+        ax.plot(self.grid, np.exp(gaussian_logpdf(self.grid, m, var_ml)), "--", color=P.GREY, lw=1.5, label="MLE")
+        (self.curve,) = ax.plot(self.grid, self.grid * 0, color=P.COLORS[1], lw=2.5, label="$\\mathcal{N}(x\\mid\\mu,\\sigma^2)$")
+        ax.set_xlabel(f"x{u}")
+        ax.set_ylabel(f"density{' (1/' + unit + ')' if unit else ''}")
+        ax.legend(loc="upper right", fontsize=8)
+        ax.set_ylim(0, 1.6 / (np.sqrt(2 * np.pi) * 0.3 * s))
+        self.title = ax.set_title("")
+        mus = np.linspace(self.mu.min, self.mu.max, 120)
+        sigmas = np.linspace(self.sigma.min, self.sigma.max, 120)
+        self.surface = log_likelihood_surface(self.x, mus, sigmas)
+        best = gaussian_log_likelihood(self.x, m, var_ml)
+        gap = np.geomspace(0.5, best - self.surface.min(), 12)  # levels below the maximum, evenly on a log scale
+        cs = ax2.contourf(mus, sigmas, self.surface, levels=np.r_[best - gap[::-1], best], cmap="viridis")
+        ax2.contour(mus, sigmas, self.surface, levels=best - gap[::-1], colors="white", linewidths=0.4)
+        cbar = self.fig.colorbar(cs, ax=ax2, label="$\\ln p(\\mathbf{x}\\mid\\mu,\\sigma^2)$")
+        cbar.set_ticks(best - gap[::-3])
+        cbar.ax.yaxis.set_major_formatter("{x:.0f}")
+        ax2.plot([m], [s], "*", color="white", mec="black", ms=15, label="MLE")
+        (self.point,) = ax2.plot([], [], "o", color=P.COLORS[1], mec="white", ms=9, label="current")
+        ax2.set_xlabel(f"μ{u}")
+        ax2.set_ylabel(f"σ{u}")
+        ax2.legend(loc="upper right", fontsize=8)
+        self.animated = [self.curve, self.point, self.title]
+        self._finish()
+
+    def _state(self):
+        return (self.mu.value, self.sigma.value)
+
+    def _draw(self):
+        mu, sigma = self._state()
+        self.curve.set_ydata(np.exp(gaussian_logpdf(self.grid, mu, sigma**2)))
+        self.point.set_data([mu], [sigma])
+        ll = gaussian_log_likelihood(self.x, mu, sigma**2)
+        best = gaussian_log_likelihood(self.x, self.mu_ml, self.sigma_ml**2)
+        self.title.set_text(f"ln p = {ll:.2f}   (maximum {best:.2f} at the MLE)")
+
+
+def log_likelihood_surface(x, mus, sigmas):
+    """ln p(x | mu, sigma^2) on a grid, shape (len(sigmas), len(mus)), from the sufficient statistics."""
+    x = np.asarray(x, dtype=float)
+    N = x.size
+    mean, var = gaussian_mle(x)
+    M, S = np.meshgrid(mus, sigmas)
+    # sum_n (x_n - mu)^2 = N (var_ML + (mean - mu)^2): exact, no N x grid array
+    return -0.5 * N * np.log(2 * np.pi) - N * np.log(S) - N * (var + (mean - M) ** 2) / (2 * S**2)
+
+
+# ---------------------------------------------------------------- 02: a 1-D mixture
+class MixtureExplorer(Explorer):
+    """pi, mu_k, sigma_k sliders for a two-component 1-D mixture; the posterior beneath (PRML Fig. 2.22).
+
+    Parameters
+    ----------
+    params : GMMParams with K = 2, D = 1, the initial state
+    x : optional array of shape (N,), data shown as a histogram
+    unit : str, the unit of x
+    """
+
+    def __init__(self, params, x=None, unit="", xlim=None):
+        w, m, c = (np.asarray(a, dtype=float) for a in params)
+        if w.size != 2 or m.shape != (2, 1):
+            raise ValueError(f"MixtureExplorer needs K = 2 components in D = 1, got means of shape {m.shape}")
+        sd = np.sqrt(c[:, 0, 0])
+        lo, hi = xlim or (float(min(m[:, 0] - 4 * sd)), float(max(m[:, 0] + 4 * sd)))
+        u = f" ({unit})" if unit else ""
+        span = hi - lo
+        self.pi1 = _slider("π₁", w[0], 0.02, 0.98, 0.02)
+        self.mu = [_slider(f"μ{s}{u}", m[k, 0], lo, hi, span / 200) for k, s in enumerate("₁₂")]
+        self.sd = [_slider(f"σ{s}{u}", sd[k], span / 100, span / 3, span / 400) for k, s in enumerate("₁₂")]
+        self.controls = [self.pi1, *self.mu, *self.sd]
+        self.grid = np.linspace(lo, hi, 500)
+        self.fig, (ax, ax2) = P.new_figure(8, 5, nrows=2, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+        if x is not None:
+            ax.hist(x, bins=40, density=True, color=P.COLORS[5], alpha=0.45, label="data")
+        self.lines, self.total = P.draw_mixture_1d(ax, self.grid, self.params())
+        ax.set_ylabel(f"density{' (1/' + unit + ')' if unit else ''}")
+        ax.legend(loc="upper right", fontsize=8)
+        self.ax = ax
+        self.post = P.draw_posterior_1d(ax2, self.grid, self.params())
+        ax2.set_xlabel(f"x{u}")
+        ax2.legend(loc="center right", fontsize=8)
+        self.x = None if x is None else np.asarray(x, dtype=float)
+        self.title = ax.set_title("")
+        self._ymax = None
+        self.animated = [*self.lines, self.total, *self.post, self.title]
+        self._finish()
+
+    def params(self):
+        p1 = self.pi1.value
+        return GMMParams(
+            np.array([p1, 1 - p1]), np.array([[s.value] for s in self.mu]), np.array([[[s.value**2]] for s in self.sd])
+        )
+
+    def _state(self):
+        return tuple(c.value for c in self.controls)
+
+    def _draw(self):
+        params = self.params()
+        P.update_mixture_1d(self.lines, self.total, self.grid, params)
+        P.update_posterior_1d(self.post, self.grid, params)
+        top = 1.1 * self.total.get_ydata().max()
+        if self._ymax is None or top > self._ymax or top < 0.5 * self._ymax:
+            self._ymax = max(top, self._ymax or 0.0) if self.x is not None else top
+            self.ax.set_ylim(0, self._ymax)
+            self._background = None  # the axis changed: re-render the static part
+        if self.x is not None:
+            self.title.set_text(f"ln p(x | θ) = {mixture_log_likelihood(self.x[:, None], params):.2f}")
+
+
+# ---------------------------------------------------------------- 03: the bound
+class BoundExplorer(Explorer):
+    """ln p(X | theta) = L(q, theta) + KL(q || p) as bars (PRML Figs. 9.11-9.13).
+
+    A slider moves q from a starting distribution q0 (t = 0) to the posterior
+    p(Z | X, theta) (t = 1); "E-step" sets q to the posterior; "M-step" sets
+    theta to the maximiser of L(q, theta) for the current q.
+
+    Parameters
+    ----------
+    X : array of shape (N, D)
+    params : GMMParams, the starting theta
+    q0 : array of shape (N, K), the starting q
+    """
+
+    def __init__(self, X, params, q0):
+        self.X = np.asarray(X, dtype=float)
+        self.theta, self.q0 = params, np.asarray(q0, dtype=float)
+        self.steps = 0
+        self.t = _slider("q: from q₀ (0) to the posterior (1)", 0.0, 0.0, 1.0, 0.05)
+        self.t.layout.width = "420px"
+        self.e_button = widgets.Button(description="E-step", tooltip="set q to the posterior p(Z | X, θ)", button_style="info")
+        self.m_button = widgets.Button(description="M-step", tooltip="set θ to argmax L(q, θ)", button_style="warning")
+        self.reset = widgets.Button(description="Reset")
+        self.e_button.on_click(self.e_step)
+        self.m_button.on_click(self.m_step)
+        self.reset.on_click(self._reset)
+        self.controls = [self.t, self.e_button, self.m_button, self.reset]
+        self._start = (params, self.q0)
+        self.fig, self.ax = P.new_figure(6.5, 4.2)
+        self.before = None
+        self._build()
+        self._finish()
+
+    def q(self):
+        """The current q = (1 - t) q0 + t p(Z | X, theta), shape (N, K)."""
+        t = self.t.value
+        return (1 - t) * self.q0 + t * e_step(self.X, self.theta)
+
+    def terms(self, q=None, theta=None):
+        theta = self.theta if theta is None else theta
+        q = self.q() if q is None else q
+        return mixture_log_likelihood(self.X, theta), lower_bound(self.X, theta, q), kl_divergence(self.X, theta, q)
+
+    def _build(self):
+        ax = self.ax
+        ax.clear()
+        now = self.terms()
+        ref = self.before or now
+        ax._bound_floor = min(now[1], ref[1]) - 0.3 * max(now[2], ref[2], 1.0)
+        top = max(now[0], ref[0])
+        ax.set_ylim(ax._bound_floor, top + 0.25 * (top - ax._bound_floor))
+        ax.set_xlim(-0.7, 1.7)
+        if self.before is not None:
+            P.draw_bound_bars(ax, *self.before)
+            for patch in ax.patches:
+                patch.set_alpha(0.35)
+        self.bars = P.draw_bound_bars(ax, *now, x=1.0)
+        (self.logp_line,) = ax.plot([0.65, 1.35], [now[0]] * 2, color=P.BLACK, lw=2)
+        ax.set_xticks([0, 1], ["before the last step", "now"])
+        handles = self.bars + (self.logp_line,)
+        ax.legend(handles, ["$\\mathcal{L}(q,\\theta)$", "KL$(q\\Vert p)$", "$\\ln p(\\mathbf{X}\\mid\\theta)$"], loc="upper left", fontsize=8)
+        self.title = ax.set_title("")
+        self.animated = [*self.bars, self.logp_line, self.title]
+        for artist in self.animated:
+            artist.set_animated(True)
+
+    def _state(self):
+        return (self.steps, self.t.value)
+
+    def _draw(self):
+        log_p, L, KL = self.terms()
+        P.update_bound_bars(self.bars, self.ax, log_p, L, KL)
+        self.logp_line.set_ydata([log_p] * 2)
+        self.title.set_text(f"ln p = {log_p:.2f} = L {L:.2f} + KL {KL:.2f}")
+
+    def e_step(self, _button=None):
+        """q := p(Z | X, theta): KL drops to 0, L rises to ln p (PRML Fig. 9.12)."""
+        self._act(lambda: (self.theta, e_step(self.X, self.theta)))
+
+    def m_step(self, _button=None):
+        """theta := argmax_theta L(q, theta): L rises, ln p rises at least as much (PRML Fig. 9.13)."""
+        self._act(lambda: (m_step(self.X, self.q()), self.q()))
+
+    def _reset(self, _button=None):
+        self.before = None
+        self._act(lambda: self._start, record=False)
+
+    def _act(self, step, record=True):
+        before = self.terms()
+        theta, q = step()
+        self.before = before if record else None
+        self.theta, self.q0 = theta, q
+        self.steps += 1
+        self._building = True
+        self.t.value = 0.0
+        self._building = False
+        self._build()
+        self._invalidate_background()
+        self.refresh()
+
+    def _on_change(self, _change=None):
+        if not getattr(self, "_building", False):
+            self.refresh()
+
+
+# ---------------------------------------------------------------- 04: EM, animated
+class EMAnimator(Explorer):
+    """A Play button and slider over EM half-steps: ellipses, responsibilities, log-likelihood.
+
+    Frame 0 is the start; then each iteration t contributes two frames: the
+    E-step (colours become gamma(z_nk) at theta_{t-1}) and the M-step
+    (the ellipses move to theta_t).
+
+    Parameters
+    ----------
+    X : array of shape (N, 2)
+    result : EMResult from :func:`emlib.em` (its history and log-likelihoods)
+    labels : names of the two axes, with units
+    """
+
+    def __init__(self, X, result, labels=("$x_1$", "$x_2$"), interval=500):
+        self.X = np.asarray(X, dtype=float)
+        self.history = result.history
+        self.lls = np.asarray(result.log_likelihoods)
+        T = len(self.history) - 1
+        self.resps = [e_step(self.X, p) for p in self.history]  # computed once; sliding only redraws
+        self.n_frames = 2 * T + 1
+        self.play = widgets.Play(value=0, min=0, max=self.n_frames - 1, step=1, interval=interval, description="Play")
+        self.slider = widgets.IntSlider(
+            value=0, min=0, max=self.n_frames - 1, description="half-step", continuous_update=True,
+            layout=widgets.Layout(width="420px"),
+        )
+        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.controls = [self.play, self.slider]
+        self.fig, (ax, ax2) = P.new_figure(10, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.15, 1]})
+        self.points, self.patches = P.draw_gmm_2d(ax, self.X, self.history[0], None, labels=labels)
+        P.set_limits(ax, self.X)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_title("colours: responsibilities γ(z_nk); ellipses: 1σ and 2σ", fontsize=10)
+        box = dict(boxstyle="round", facecolor="white", alpha=0.85, edgecolor="none")
+        self.phase = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=11, bbox=box)
+        _, self.marker = P.draw_loglik_curve(ax2, self.lls, current=0)
+        ax2.set_title("log-likelihood after each iteration", fontsize=10)
+        self.value = ax2.text(0.97, 0.05, "", transform=ax2.transAxes, ha="right", fontsize=11, bbox=box)
+        # short dynamic texts: every glyph costs render time in each frame
+        self.animated = [self.points, *(e for row in self.patches for e in row), self.marker, self.phase, self.value]
+        self._finish()
+
+    def step_of(self, frame):
+        """(iteration t whose parameters are shown, responsibilities or None, phase name) of a frame."""
+        if frame == 0:
+            return 0, None, "start"
+        t, is_m = (frame + 1) // 2, frame % 2 == 0
+        return (t, self.resps[t - 1], f"M-step {t}") if is_m else (t - 1, self.resps[t - 1], f"E-step {t}")
+
+    def _state(self):
+        return self.slider.value
+
+    def _draw(self):
+        t, resp, phase = self.step_of(self.slider.value)
+        P.update_ellipses(self.patches, self.history[t])
+        P.update_points(self.points, resp)
+        P.update_marker(self.marker, t, self.lls[t])
+        self.phase.set_text(phase)
+        self.value.set_text(f"ln p = {self.lls[t]:.3f}")
