@@ -8,7 +8,7 @@ Shapes: N points, D dimensions, K components.
 from .bound import entropy, expected_complete_log_likelihood, kl_divergence, lower_bound
 from .em import EMResult, e_step, em, init_params, m_step
 from .gaussian import gaussian_log_likelihood, gaussian_logpdf, gaussian_mle
-from .mixture import ComponentCollapseError, GMMParams, log_joint, mixture_log_likelihood, sample
+from .mixture import ComponentCollapseError, GMMParams, interpolate_params, log_joint, mixture_log_likelihood, sample
 
 __version__ = "0.1.0"
 
@@ -22,6 +22,7 @@ __all__ = [
     "log_joint",
     "mixture_log_likelihood",
     "sample",
+    "interpolate_params",
     "e_step",
     "m_step",
     "em",

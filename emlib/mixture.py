@@ -189,3 +189,12 @@ def sample(params, n, rng):
     eps = rng.standard_normal((n, D))
     X = means[z] + np.einsum("nij,nj->ni", chol[z], eps)
     return X, z
+
+
+def interpolate_params(params_a, params_b, s):
+    """theta(s) = (1 - s) theta_a + s theta_b, component by component (for PRML Fig. 9.14 slices).
+
+    For s outside [0, 1] the result may leave the parameter space (negative
+    weights, indefinite covariances); the validating functions then say so.
+    """
+    return GMMParams(*((1.0 - s) * np.asarray(a, dtype=float) + s * np.asarray(b, dtype=float) for a, b in zip(params_a, params_b)))

@@ -246,3 +246,38 @@ def update_bound_bars(bars, ax, log_p, L, KL):
     L_bar.set_height(L - floor)
     KL_bar.set_y(L)
     KL_bar.set_height(KL)
+
+
+# ---------------------------------------------------------------- composite figures
+def draw_em_panels(axes, X, result, iterations=(1, 2, 5, 20), labels=("$x_1$", "$x_2$")):
+    """PRML Fig. 9.8: the start, the first E-step, then the fit after the given iterations.
+
+    ``axes`` holds 2 + len(iterations) axes.  The colours of the panel for
+    iteration L are the responsibilities of the E-step before that M-step.
+    """
+    from .em import e_step  # noqa: PLC0415
+
+    hist = result.history
+    panels = [("start", hist[0], None), ("first E-step", hist[0], e_step(X, hist[0]))]
+    panels += [(f"L = {L}", hist[L], e_step(X, hist[L - 1])) for L in iterations if L < len(hist)]
+    for ax, (title, params, resp) in zip(np.ravel(axes), panels):
+        draw_gmm_2d(ax, X, params, resp, labels=labels)
+        set_limits(ax, X)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_title(title)
+    return panels
+
+
+def draw_bound_slice(ax, s, log_p, bounds, xlabel="position along the slice $s$"):
+    """PRML Fig. 9.14: ln p(X | theta(s)) and lower bounds L(q, theta(s)) along a parameter slice.
+
+    ``bounds`` is a list of (values, s_touch, label).
+    """
+    ax.plot(s, log_p, color=BLACK, lw=2.5, label="$\\ln p(\\mathbf{X}\\mid\\theta)$")
+    for (values, s_touch, label), color in zip(bounds, (COLORS[0], COLORS[2])):
+        ax.plot(s, values, color=color, lw=2, label=label)
+        ax.axvline(s_touch, color=color, ls=":", lw=1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("nats")
+    ax.legend(loc="lower center", fontsize=9)
+    ax.grid(alpha=0.3)

@@ -14,6 +14,7 @@ import base64
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import BoundaryNorm
 
 from . import plotting as P
 from .bound import kl_divergence, lower_bound
@@ -136,7 +137,8 @@ class LikelihoodExplorer(Explorer):
         self.surface = log_likelihood_surface(self.x, mus, sigmas)
         best = gaussian_log_likelihood(self.x, m, var_ml)
         gap = np.geomspace(0.5, best - self.surface.min(), 12)  # levels below the maximum, evenly on a log scale
-        cs = ax2.contourf(mus, sigmas, self.surface, levels=np.r_[best - gap[::-1], best], cmap="viridis")
+        levels = np.r_[best - gap[::-1], best]
+        cs = ax2.contourf(mus, sigmas, self.surface, levels=levels, cmap="viridis", norm=BoundaryNorm(levels, 256))
         ax2.contour(mus, sigmas, self.surface, levels=best - gap[::-1], colors="white", linewidths=0.4)
         cbar = self.fig.colorbar(cs, ax=ax2, label="$\\ln p(\\mathbf{x}\\mid\\mu,\\sigma^2)$")
         cbar.set_ticks(best - gap[::-3])
@@ -368,7 +370,7 @@ class EMAnimator(Explorer):
         )
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.controls = [self.play, self.slider]
-        self.fig, (ax, ax2) = P.new_figure(10, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.15, 1]})
+        self.fig, (ax, ax2) = P.new_figure(9.5, 4.2, ncols=2)
         self.points, self.patches = P.draw_gmm_2d(ax, self.X, self.history[0], None, labels=labels)
         P.set_limits(ax, self.X)
         ax.set_aspect("equal", adjustable="box")
