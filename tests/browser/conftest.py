@@ -1,0 +1,103 @@
+"""A JupyterLab server on 127.0.0.1 and Debian's Chromium, both fully isolated in temporary folders."""
+import json
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = pathlib.Path(__file__).resolve().parent / "screenshots"
+
+
+def _browser_or_skip():
+    required = os.environ.get("EMLIB_REQUIRE_BROWSER") == "1"
+    missing = None
+    if not pathlib.Path(CHROMIUM).exists():
+        missing = f"Chromium not found at {CHROMIUM}: install it with `sudo apt-get install chromium` to run the browser test"
+    else:
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            missing = "the playwright package is missing: pip install -e '.[test]'"
+    if missing:
+        if required:
+            pytest.fail(f"EMLIB_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """Start JupyterLab serving a temporary copy of the notebooks; yield (base_url, token, folder)."""
+    _browser_or_skip()
+    tmp = tmp_path_factory.mktemp("lab")
+    serve = tmp / "notebooks"
+    shutil.copytree(ROOT / "notebooks", serve, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    env = dict(os.environ)
+    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                     ("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "mpl"), ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+                     ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")]:
+        (tmp / sub).mkdir()
+        env[var] = str(tmp / sub)
+    env.pop("MPLBACKEND", None)
+    notif = tmp / "settings" / "@jupyterlab" / "apputils-extension"
+    notif.mkdir(parents=True)
+    (notif / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    nbset = tmp / "settings" / "@jupyterlab" / "notebook-extension"
+    nbset.mkdir(parents=True)
+    # render every cell (no virtual scrolling), so that the test can see every prompt and output
+    (nbset / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    port, token = _free_port(), "emlib-browser-test"
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={serve}", "--ServerApp.open_browser=False"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(tmp / "lab.log", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=serve)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail(f"JupyterLab did not start:\n{(tmp / 'lab.log').read_text()[-3000:]}")
+    if proc.poll() is not None:
+        pytest.fail(f"JupyterLab exited:\n{(tmp / 'lab.log').read_text()[-3000:]}")
+    yield base, token, serve
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser_context(lab, tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    user_data = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(user_data), executable_path=CHROMIUM, viewport={"width": 1280, "height": 800},
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield context
+        context.close()
