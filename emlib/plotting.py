@@ -53,9 +53,11 @@ def png_bytes(fig, dpi=80):
 
 def encode_png(rgba, compress_level=1):
     """PNG bytes of an RGBA buffer (height, width, 4) from a canvas, fast compression for live frames."""
-    buf = io.BytesIO()
     arr = np.asarray(rgba)
-    Image.fromarray(arr[..., :3]).save(buf, format="png", compress_level=compress_level)
+    height, width = arr.shape[:2]
+    image = Image.frombuffer("RGBA", (width, height), arr, "raw", "RGBA", 0, 1).convert("RGB")  # no numpy copy
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=compress_level)
     return buf.getvalue()
 
 
