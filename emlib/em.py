@@ -17,6 +17,7 @@ from .mixture import (
     GMMParams,
     _centre,
     _log_joint_T,
+    _log_joint_params_T,
     _precision_cholesky,
 )
 
@@ -113,9 +114,7 @@ def e_step(X, params):
     resp : array of shape (N, K), rows summing to 1
     """
     X, params, _ = _check_steps(X, params)
-    weights, means, covs = params
-    XT, mc = _centre(X, means)
-    respT, _ = _normalise_T(_log_joint_T(XT, weights, mc, _precision_cholesky(covs)))
+    respT, _ = _normalise_T(_log_joint_params_T(X, params))
     return np.ascontiguousarray(respT.T)
 
 

@@ -124,11 +124,16 @@ def _centre(X, means):
     return np.ascontiguousarray((X - shift).T), means - shift
 
 
-def _log_joint_params(X, params):
-    """(N, K) log joint on trusted input."""
+def _log_joint_params_T(X, params):
+    """(K, N) log joint on trusted input X (N, D) and params: centre, factor, evaluate."""
     weights, means, covs = params
     XT, mc = _centre(X, means)
-    return _log_joint_T(XT, weights, mc, _precision_cholesky(covs)).T
+    return _log_joint_T(XT, weights, mc, _precision_cholesky(covs))
+
+
+def _log_joint_params(X, params):
+    """(N, K) log joint on trusted input."""
+    return _log_joint_params_T(X, params).T
 
 
 # ---------------------------------------------------------------- public API

@@ -224,26 +224,21 @@ def draw_density_contours(ax, params, xlim, ylim, levels=8, components=False, n=
 
 
 # ---------------------------------------------------------------- the bound as bars
-def draw_bound_bars(ax, log_p, L, KL, x=0.0, width=0.6, label=None):
+def draw_bound_bars(ax, log_p, L, KL, floor, x=0.0, width=0.6):
     """ln p(X | theta) as a bar split into L(q, theta) and KL(q || p) (PRML Figs. 9.11-9.13).
 
-    The bars are drawn relative to a baseline ``floor`` stored on the axes, so
-    that negative log-likelihoods read naturally.  Returns (L_bar, KL_bar).
+    The bars stand on ``floor`` (a value below L), so that negative
+    log-likelihoods read naturally.  Returns (L_bar, KL_bar).
     """
-    floor = getattr(ax, "_bound_floor", None)
-    if floor is None:
-        floor = ax._bound_floor = min(L, log_p) - 0.25 * max(abs(KL), abs(log_p) * 0.05, 1.0)
     L_bar = ax.bar([x], [L - floor], bottom=floor, width=width, color=COLORS[0], label="$\\mathcal{L}(q,\\theta)$")[0]
     KL_bar = ax.bar([x], [KL], bottom=L, width=width, color=COLORS[4], hatch="//", edgecolor="white", label="KL$(q\\Vert p)$")[0]
     ax.set_ylabel("nats")
-    if label is not None:
-        ax.text(x, floor, label, ha="center", va="top")
     return L_bar, KL_bar
 
 
-def update_bound_bars(bars, ax, log_p, L, KL):
+def update_bound_bars(bars, L, KL, floor):
+    """Move the bars of :func:`draw_bound_bars` to new values of L and KL, in place."""
     L_bar, KL_bar = bars
-    floor = ax._bound_floor
     L_bar.set_y(floor)
     L_bar.set_height(L - floor)
     KL_bar.set_y(L)

@@ -284,15 +284,15 @@ class BoundExplorer(Explorer):
         ax.clear()
         now = self.terms()
         ref = self.before or now
-        ax._bound_floor = min(now[1], ref[1]) - 0.3 * max(now[2], ref[2], 1.0)
+        self.floor = min(now[1], ref[1]) - 0.3 * max(now[2], ref[2], 1.0)
         top = max(now[0], ref[0])
-        ax.set_ylim(ax._bound_floor, top + 0.25 * (top - ax._bound_floor))
+        ax.set_ylim(self.floor, top + 0.25 * (top - self.floor))
         ax.set_xlim(-0.7, 1.7)
         if self.before is not None:
-            P.draw_bound_bars(ax, *self.before)
+            P.draw_bound_bars(ax, *self.before, floor=self.floor)
             for patch in ax.patches:
                 patch.set_alpha(0.35)
-        self.bars = P.draw_bound_bars(ax, *now, x=1.0)
+        self.bars = P.draw_bound_bars(ax, *now, floor=self.floor, x=1.0)
         (self.logp_line,) = ax.plot([0.65, 1.35], [now[0]] * 2, color=P.BLACK, lw=2)
         ax.set_xticks([0, 1], ["before the last step", "now"])
         handles = self.bars + (self.logp_line,)
@@ -307,7 +307,7 @@ class BoundExplorer(Explorer):
 
     def _draw(self):
         log_p, L, KL = self.terms()
-        P.update_bound_bars(self.bars, self.ax, log_p, L, KL)
+        P.update_bound_bars(self.bars, L, KL, self.floor)
         self.logp_line.set_ydata([log_p] * 2)
         self.title.set_text(f"ln p = {log_p:.2f} = L {L:.2f} + KL {KL:.2f}")
 
@@ -329,16 +329,10 @@ class BoundExplorer(Explorer):
         self.before = before if record else None
         self.theta, self.q0 = theta, q
         self.steps += 1
-        self._building = True
-        self.t.value = 0.0
-        self._building = False
         self._build()
         self._invalidate_background()
+        self.t.value = 0.0  # renders through the observer if t moved; otherwise refresh() below does
         self.refresh()
-
-    def _on_change(self, _change=None):
-        if not getattr(self, "_building", False):
-            self.refresh()
 
 
 # ---------------------------------------------------------------- 04: EM, animated
