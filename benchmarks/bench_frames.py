@@ -20,15 +20,11 @@ from emlib.widgets import EMAnimator
 
 
 def naive_frame(anim, frame):
-    """What a plain notebook does: a new figure per frame, drawn from scratch."""
-    t, resp, phase = anim.step_of(frame)
-    fig, (ax, ax2) = P.new_figure(10, 4.2, ncols=2, gridspec_kw={"width_ratios": [1.15, 1]})
-    P.draw_gmm_2d(ax, anim.X, anim.history[t], resp)
-    P.set_limits(ax, anim.X)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_title(phase)
-    P.draw_loglik_curve(ax2, anim.lls, current=t)
-    return P.png_bytes(fig, dpi=anim.dpi)
+    """What a plain notebook does: a new figure per frame, drawn and rendered from scratch."""
+    pic = anim.picture
+    fresh = P.EMFigure(pic.X, pic.history, pic.lls, resps=pic.resps)  # same picture, responsibilities reused
+    fresh.show(frame)
+    return P.png_bytes(fresh.fig, dpi=anim.dpi)
 
 
 def measure(X, K, n_frames=30, seed=0):

@@ -5,7 +5,7 @@ The numerical core needs only numpy; ``emlib.plotting`` (matplotlib) and
 
 Shapes: N points, D dimensions, K components.
 """
-from .bound import entropy, expected_complete_log_likelihood, kl_divergence, lower_bound
+from .bound import bound_slice, entropy, expected_complete_log_likelihood, kl_divergence, lower_bound
 from .em import EMResult, e_step, em, init_params, m_step
 from .gaussian import gaussian_log_likelihood, gaussian_logpdf, gaussian_mle
 from .mixture import ComponentCollapseError, GMMParams, interpolate_params, log_joint, mixture_log_likelihood, sample
@@ -28,6 +28,7 @@ __all__ = [
     "em",
     "init_params",
     "entropy",
+    "bound_slice",
     "expected_complete_log_likelihood",
     "lower_bound",
     "kl_divergence",

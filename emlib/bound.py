@@ -13,7 +13,8 @@ so that L(q, theta) = Q + H(q) when q = gamma.  Terms with q_nk = 0 contribute
 import numpy as np
 
 from ._validation import check_data, check_params, check_prob_rows
-from .mixture import _log_joint_params, _logsumexp
+from .em import e_step
+from .mixture import _log_joint_params, _logsumexp, interpolate_params, mixture_log_likelihood
 
 
 def _xlogy_sum(q, log_y):
@@ -86,3 +87,28 @@ def expected_complete_log_likelihood(X, params, resp):
     """
     X, params, resp = _checked(X, params, resp, "resp")
     return _xlogy_sum(resp, _log_joint_params(X, params))
+
+
+def bound_slice(X, theta_old, theta_new, s):
+    """ln p(X | theta(s)) and two lower bounds along theta(s) = (1 - s) theta_old + s theta_new (PRML Fig. 9.14).
+
+    The bounds are L(q_old, theta(s)) with q_old = p(Z | X, theta_old), which
+    touches ln p at s = 0, and L(q_new, theta(s)) with q_new = p(Z | X, theta_new),
+    which touches it at s = 1.
+
+    Parameters
+    ----------
+    X : array of shape (N, D)
+    theta_old, theta_new : GMMParams
+    s : array of shape (S,); every theta(s) must be valid parameters
+
+    Returns
+    -------
+    (log_p, L_old, L_new) : three arrays of shape (S,)
+    """
+    q_old, q_new = e_step(X, theta_old), e_step(X, theta_new)
+    rows = []
+    for si in np.asarray(s, dtype=float):
+        theta = interpolate_params(theta_old, theta_new, si)
+        rows.append((mixture_log_likelihood(X, theta), lower_bound(X, theta, q_old), lower_bound(X, theta, q_new)))
+    return tuple(np.array(col) for col in zip(*rows))

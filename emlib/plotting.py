@@ -15,10 +15,13 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
+from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from .em import e_step
-from .gaussian import gaussian_logpdf
+from .bound import kl_divergence, lower_bound
+from .em import e_step, m_step
+from .gaussian import gaussian_logpdf, gaussian_mle
+from .mixture import GMMParams, log_joint, mixture_log_likelihood
 
 #: Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, reddish purple, orange, sky blue.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
@@ -160,6 +163,7 @@ def draw_loglik_curve(ax, log_likelihoods, x=None, current=None, label="$\\ln p(
     (line,) = ax.plot(x, lls, "-o", color=COLORS[0], ms=3, lw=1.5, label=label)
     (marker,) = ax.plot([], [], "o", color=COLORS[1], ms=9, zorder=5)
     ax.set_xlabel("EM iteration")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(label)
     ax.grid(alpha=0.3)
     if current is not None:
@@ -212,7 +216,6 @@ def update_posterior_1d(lines, grid, params):
 
 def draw_density_contours(ax, params, xlim, ylim, levels=8, components=False, n=160):
     """Contours of the 2-D mixture density p(x), or of each weighted component (PRML Fig. 2.23)."""
-    from .mixture import log_joint  # noqa: PLC0415  (kept local: plotting is a leaf module)
 
     gx, gy = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
     grid = np.column_stack([gx.ravel(), gy.ravel()])
@@ -246,13 +249,103 @@ def update_bound_bars(bars, L, KL, floor):
 
 
 # ---------------------------------------------------------------- composite figures
+def draw_fit_contours(ax, X, params, xlim, ylim, title=None, levels=8):
+    """Data (grey) with the density contours of a fitted mixture (PRML Fig. 2.21); K = 1 is one Gaussian."""
+    draw_points(ax, X, size=10)
+    draw_density_contours(ax, params, xlim, ylim, levels=levels)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    if title:
+        ax.set_title(title)
+
+
+def draw_latent_colouring(axes, X, z, params):
+    """PRML Fig. 9.5: samples coloured by the true z, uncoloured, and coloured by the responsibilities."""
+    K = len(params.weights)
+    draw_points(axes[0], X, np.eye(K)[z])
+    draw_points(axes[1], X)
+    draw_points(axes[2], X, e_step(X, params))
+    for ax, title in zip(axes, ["(a) complete data: coloured by z", "(b) incomplete data: z unseen", "(c) coloured by γ(z_nk)"]):
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("$x_1$")
+        set_limits(ax, X)
+        ax.set_aspect("equal", adjustable="box")
+    axes[0].set_ylabel("$x_2$")
+
+
+def draw_collapse(axes, x, n, sigmas=(0.5, 0.1, 0.02)):
+    """PRML Fig. 9.7: a component shrinking onto the point x[n] sends ln p(x) to +infinity.
+
+    Component 1 is the Gaussian MLE of all the data; component 2 sits on x[n]
+    with standard deviation sigma; pi = (1/2, 1/2).  Left: p(x) for a few sigma.
+    Right: ln p(x | theta) against sigma, which grows without bound as sigma -> 0.
+
+    Returns the (sigma, ln p) arrays of the right panel.
+    """
+
+    x = np.asarray(x, dtype=float)
+    mu, var = gaussian_mle(x)
+
+    def params(sigma):
+        return GMMParams(np.array([0.5, 0.5]), np.array([[mu], [x[n]]]), np.array([[[var]], [[sigma**2]]]))
+
+    grid = np.linspace(x.min() - 1.5 * np.sqrt(var), x.max() + 1.5 * np.sqrt(var), 2001)
+    ax = axes[0]
+    ax.plot(x, np.zeros_like(x), "o", color=GREY, ms=5, label="data")
+    for sigma, color in zip(sigmas, (COLORS[0], COLORS[2], COLORS[1])):
+        ax.plot(grid, mixture_1d_densities(grid, params(sigma)).sum(axis=0), color=color, lw=1.8, label=f"σ₂ = {sigma:g}")
+    ax.set_ylim(0, 1.15 * mixture_1d_densities(grid, params(sigmas[1])).sum(axis=0).max())
+    ax.set_xlabel("x")
+    ax.set_ylabel("p(x)")
+    ax.legend(fontsize=8)
+    ax.set_title("component 2 collapses onto one point", fontsize=10)
+    s = np.geomspace(1e-8, 2 * np.sqrt(var), 200)
+    ll = np.array([mixture_log_likelihood(x[:, None], params(si)) for si in s])
+    axes[1].semilogx(s, ll, color=BLACK, lw=2)
+    axes[1].invert_xaxis()
+    axes[1].set_xlabel("σ₂ (shrinking to the right)")
+    axes[1].set_ylabel("$\\ln p(\\mathbf{x}\\mid\\theta)$")
+    axes[1].set_title("the log-likelihood grows without bound", fontsize=10)
+    axes[1].grid(alpha=0.3)
+    return s, ll
+
+
+def draw_em_bars(axes, X, theta_old, q):
+    """PRML Figs. 9.11-9.13 computed: ln p = L + KL for an arbitrary q, after the E-step, after the M-step.
+
+    Returns the three (ln p, L, KL) triples.
+    """
+
+    def terms(theta, q):
+        return mixture_log_likelihood(X, theta), lower_bound(X, theta, q), kl_divergence(X, theta, q)
+
+    q_post = e_step(X, theta_old)
+    theta_new = m_step(X, q_post)
+    states = [terms(theta_old, q), terms(theta_old, q_post), terms(theta_new, q_post)]
+    floor = min(L for _, L, _ in states) - 0.25 * (max(p for p, _, _ in states) - min(L for _, L, _ in states))
+    top = max(p for p, _, _ in states)
+    titles = ["Fig. 9.11: any q", "Fig. 9.12: E-step, q = posterior", "Fig. 9.13: M-step, θ = θ_new"]
+    for ax, (log_p, L, KL), title in zip(axes, states, titles):
+        bars = draw_bound_bars(ax, log_p, L, KL, floor)
+        line = ax.plot([-0.4, 0.4], [log_p] * 2, color=BLACK, lw=2)[0]
+        ax.axhline(states[0][0], color=GREY, ls=":", lw=1)
+        ax.set_ylim(floor, top + 0.1 * (top - floor))
+        ax.set_xlim(-0.8, 0.8)
+        ax.set_xticks([])
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel("")
+        ax.text(0.42, log_p, f"ln p = {log_p:.1f}", va="bottom", ha="right", fontsize=8)
+    axes[0].set_ylabel("nats")
+    axes[0].legend([*bars, line], ["$\\mathcal{L}(q,\\theta)$", "KL$(q\\Vert p)$", "$\\ln p(\\mathbf{X}\\mid\\theta)$"], loc="upper left", fontsize=8)
+    return states
+
+
 def draw_em_panels(axes, X, result, iterations=(1, 2, 5, 20), labels=("$x_1$", "$x_2$")):
     """PRML Fig. 9.8: the start, the first E-step, then the fit after the given iterations.
 
     ``axes`` holds 2 + len(iterations) axes.  The colours of the panel for
     iteration L are the responsibilities of the E-step before that M-step.
     """
-    from .em import e_step  # noqa: PLC0415
 
     hist = result.history
     panels = [("start", hist[0], None), ("first E-step", hist[0], e_step(X, hist[0]))]
@@ -262,6 +355,8 @@ def draw_em_panels(axes, X, result, iterations=(1, 2, 5, 20), labels=("$x_1$", "
         set_limits(ax, X)
         ax.set_aspect("equal", adjustable="box")
         ax.set_title(title)
+        if not ax.get_subplotspec().is_first_col():
+            ax.set_ylabel("")
     return panels
 
 
@@ -278,3 +373,57 @@ def draw_bound_slice(ax, s, log_p, bounds, xlabel="position along the slice $s$"
     ax.set_ylabel("nats")
     ax.legend(loc="lower center", fontsize=9)
     ax.grid(alpha=0.3)
+
+
+class EMFigure:
+    """The two-panel picture of EM by half-steps: points and ellipses | the log-likelihood curve.
+
+    Frame 0 is the start (grey points); then each iteration t contributes two
+    frames: its E-step (colours become gamma(z_nk) at theta_{t-1}, ellipses
+    unchanged) and its M-step (ellipses move to theta_t).  ``show(frame)``
+    updates the artists in place; the widget, the GIF and the benchmark all
+    draw EM with this one class.
+
+    Parameters
+    ----------
+    X : array of shape (N, 2)
+    history : list of GMMParams, theta_0 ... theta_T
+    log_likelihoods : array of shape (T + 1,)
+    resps : optional list of (N, K) responsibilities at each theta_t (computed if None)
+    labels : names of the two axes, with units
+    """
+
+    def __init__(self, X, history, log_likelihoods, resps=None, labels=("$x_1$", "$x_2$"), size=(9.5, 4.2)):
+        self.X = np.asarray(X, dtype=float)
+        self.history = history
+        self.lls = np.asarray(log_likelihoods)
+        self.resps = resps if resps is not None else [e_step(self.X, p) for p in history]
+        self.n_frames = 2 * (len(history) - 1) + 1
+        self.fig, (ax, ax2) = new_figure(*size, ncols=2)
+        self.points, self.patches = draw_gmm_2d(ax, self.X, history[0], None, labels=labels)
+        set_limits(ax, self.X)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_title("colours: responsibilities γ(z_nk); ellipses: 1σ and 2σ", fontsize=10)
+        box = dict(boxstyle="round", facecolor="white", alpha=0.85, edgecolor="none")
+        self.phase = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=11, bbox=box)
+        _, self.marker = draw_loglik_curve(ax2, self.lls, current=0)
+        ax2.set_title("log-likelihood after each iteration", fontsize=10)
+        self.value = ax2.text(0.97, 0.05, "", transform=ax2.transAxes, ha="right", fontsize=11, bbox=box)
+        # the artists that change; the dynamic texts are short, since every glyph costs render time
+        self.animated = [self.points, *(e for row in self.patches for e in row), self.marker, self.phase, self.value]
+
+    def step_of(self, frame):
+        """(iteration t whose parameters are shown, responsibilities or None, phase name) of a frame."""
+        if frame == 0:
+            return 0, None, "start"
+        t, is_m = (frame + 1) // 2, frame % 2 == 0
+        return (t, self.resps[t - 1], f"M-step {t}") if is_m else (t - 1, self.resps[t - 1], f"E-step {t}")
+
+    def show(self, frame):
+        """Update the artists in place to show half-step ``frame``."""
+        t, resp, phase = self.step_of(frame)
+        update_ellipses(self.patches, self.history[t])
+        update_points(self.points, resp)
+        update_marker(self.marker, t, self.lls[t])
+        self.phase.set_text(phase)
+        self.value.set_text(f"ln p = {self.lls[t]:.3f}")

@@ -339,9 +339,9 @@ class BoundExplorer(Explorer):
 class EMAnimator(Explorer):
     """A Play button and slider over EM half-steps: ellipses, responsibilities, log-likelihood.
 
-    Frame 0 is the start; then each iteration t contributes two frames: the
-    E-step (colours become gamma(z_nk) at theta_{t-1}) and the M-step
-    (the ellipses move to theta_t).
+    The picture is :class:`emlib.plotting.EMFigure`: frame 0 is the start, then
+    each iteration contributes its E-step and its M-step.  The responsibilities
+    of every iteration are computed once; moving the slider only redraws.
 
     Parameters
     ----------
@@ -351,12 +351,8 @@ class EMAnimator(Explorer):
     """
 
     def __init__(self, X, result, labels=("$x_1$", "$x_2$"), interval=500):
-        self.X = np.asarray(X, dtype=float)
-        self.history = result.history
-        self.lls = np.asarray(result.log_likelihoods)
-        T = len(self.history) - 1
-        self.resps = [e_step(self.X, p) for p in self.history]  # computed once; sliding only redraws
-        self.n_frames = 2 * T + 1
+        self.picture = P.EMFigure(X, result.history, result.log_likelihoods, labels=labels)
+        self.n_frames = self.picture.n_frames
         self.play = widgets.Play(value=0, min=0, max=self.n_frames - 1, step=1, interval=interval, description="Play")
         self.slider = widgets.IntSlider(
             value=0, min=0, max=self.n_frames - 1, description="half-step", continuous_update=True,
@@ -364,34 +360,11 @@ class EMAnimator(Explorer):
         )
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.controls = [self.play, self.slider]
-        self.fig, (ax, ax2) = P.new_figure(9.5, 4.2, ncols=2)
-        self.points, self.patches = P.draw_gmm_2d(ax, self.X, self.history[0], None, labels=labels)
-        P.set_limits(ax, self.X)
-        ax.set_aspect("equal", adjustable="box")
-        ax.set_title("colours: responsibilities γ(z_nk); ellipses: 1σ and 2σ", fontsize=10)
-        box = dict(boxstyle="round", facecolor="white", alpha=0.85, edgecolor="none")
-        self.phase = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=11, bbox=box)
-        _, self.marker = P.draw_loglik_curve(ax2, self.lls, current=0)
-        ax2.set_title("log-likelihood after each iteration", fontsize=10)
-        self.value = ax2.text(0.97, 0.05, "", transform=ax2.transAxes, ha="right", fontsize=11, bbox=box)
-        # short dynamic texts: every glyph costs render time in each frame
-        self.animated = [self.points, *(e for row in self.patches for e in row), self.marker, self.phase, self.value]
+        self.fig, self.animated = self.picture.fig, self.picture.animated
         self._finish()
-
-    def step_of(self, frame):
-        """(iteration t whose parameters are shown, responsibilities or None, phase name) of a frame."""
-        if frame == 0:
-            return 0, None, "start"
-        t, is_m = (frame + 1) // 2, frame % 2 == 0
-        return (t, self.resps[t - 1], f"M-step {t}") if is_m else (t - 1, self.resps[t - 1], f"E-step {t}")
 
     def _state(self):
         return self.slider.value
 
     def _draw(self):
-        t, resp, phase = self.step_of(self.slider.value)
-        P.update_ellipses(self.patches, self.history[t])
-        P.update_points(self.points, resp)
-        P.update_marker(self.marker, t, self.lls[t])
-        self.phase.set_text(phase)
-        self.value.set_text(f"ln p = {self.lls[t]:.3f}")
+        self.picture.show(self.slider.value)

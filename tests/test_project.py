@@ -49,7 +49,7 @@ def test_import_is_light_and_fast():
 
 def test_core_never_imports_plotting_or_references():
     for path in (ROOT / "emlib").glob("*.py"):
-        if path.name in {"plotting.py", "widgets.py", "figures.py"}:
+        if path.name in {"plotting.py", "widgets.py", "figures.py"}:  # the drawing layers
             continue
         text = path.read_text()
         for mod in ("matplotlib", "ipywidgets", "sklearn", "scipy"):
