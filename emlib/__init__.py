@@ -7,12 +7,32 @@ Shapes: N points, D dimensions, K components.
 """
 from .bound import bound_slice, entropy, expected_complete_log_likelihood, kl_divergence, lower_bound
 from .em import EMResult, e_step, em, init_params, m_step
+from .bernoulli import (
+    BernoulliParams,
+    bernoulli_e_step,
+    bernoulli_em,
+    bernoulli_init,
+    bernoulli_log_joint,
+    bernoulli_log_likelihood,
+    bernoulli_m_step,
+)
 from .gaussian import gaussian_log_likelihood, gaussian_logpdf, gaussian_mle
+from .model_selection import aic, bic, n_parameters
 from .mixture import ComponentCollapseError, GMMParams, interpolate_params, log_joint, mixture_log_likelihood, sample
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BernoulliParams",
+    "bernoulli_log_joint",
+    "bernoulli_log_likelihood",
+    "bernoulli_e_step",
+    "bernoulli_m_step",
+    "bernoulli_init",
+    "bernoulli_em",
+    "n_parameters",
+    "bic",
+    "aic",
     "GMMParams",
     "EMResult",
     "ComponentCollapseError",

@@ -427,3 +427,41 @@ class EMFigure:
         update_marker(self.marker, t, self.lls[t])
         self.phase.set_text(phase)
         self.value.set_text(f"ln p = {self.lls[t]:.3f}")
+
+
+def draw_component_images(axes, means, shape, cmap="gray_r"):
+    """Bernoulli component means mu_k as images (white 0, black 1); returns the AxesImages."""
+    images = []
+    for k, ax in enumerate(np.ravel(axes)):
+        images.append(ax.imshow(means[k].reshape(shape), cmap=cmap, vmin=0, vmax=1, interpolation="nearest"))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"μ{k + 1}", fontsize=9)
+    return images
+
+
+def update_component_images(images, means, shape):
+    for image, mean in zip(images, means):
+        image.set_data(mean.reshape(shape))
+
+
+def draw_criteria(ax, Ks, criteria, current=None):
+    """Model-selection curves against K (one line per criterion); returns a marker per curve."""
+    markers = []
+    for (name, values), color in zip(criteria.items(), COLORS):
+        ax.plot(Ks, values, "-o", color=color, ms=4, label=name)
+        (m,) = ax.plot([], [], "o", color=color, ms=10, mec=BLACK)
+        markers.append(m)
+    ax.set_xlabel("number of components K")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    if current is not None:
+        update_criteria(markers, Ks, criteria, current)
+    return markers
+
+
+def update_criteria(markers, Ks, criteria, K):
+    i = list(Ks).index(K)
+    for m, values in zip(markers, criteria.values()):
+        update_marker(m, K, values[i])

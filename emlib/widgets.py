@@ -22,7 +22,7 @@ from .em import e_step, m_step
 from .gaussian import gaussian_log_likelihood, gaussian_logpdf, gaussian_mle
 from .mixture import GMMParams, mixture_log_likelihood
 
-__all__ = ["LikelihoodExplorer", "MixtureExplorer", "BoundExplorer", "EMAnimator"]
+__all__ = ["LikelihoodExplorer", "MixtureExplorer", "BoundExplorer", "EMAnimator", "StartExplorer", "KExplorer", "HardeningExplorer", "BernoulliAnimator"]
 
 
 class Explorer:
@@ -368,3 +368,196 @@ class EMAnimator(Explorer):
 
     def _draw(self):
         self.picture.show(self.slider.value)
+
+
+# ---------------------------------------------------------------- 05: where EM ends
+class StartExplorer(Explorer):
+    """A seed slider over many EM runs on one data set: the fit each start reaches, and all final ln p.
+
+    Parameters
+    ----------
+    X : array of shape (N, 2)
+    runs : list of EMResult, one per start (all with the same K)
+    labels : names of the two axes
+    index : the run shown first (and in the static picture)
+    """
+
+    def __init__(self, X, runs, labels=("$x_1$", "$x_2$"), description="start", index=0):
+        self.X = np.asarray(X, dtype=float)
+        self.runs = runs
+        self.final = np.array([r.log_likelihoods[-1] for r in runs])
+        self.slider = widgets.IntSlider(value=index, min=0, max=len(runs) - 1, description=description, continuous_update=True)
+        self.controls = [self.slider]
+        self.fig, (ax, ax2) = P.new_figure(9.5, 4.0, ncols=2)
+        self.points, self.patches = P.draw_gmm_2d(ax, self.X, runs[0].params, runs[0].resp, labels=labels)
+        P.set_limits(ax, self.X)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_title("where EM ends from this start", fontsize=10)
+        ax2.plot(np.arange(len(runs)), self.final, "o", color=P.GREY, ms=5)
+        ax2.axhline(self.final.max(), color=P.COLORS[2], ls="--", lw=1, label="best over all starts")
+        (self.marker,) = ax2.plot([], [], "o", color=P.COLORS[1], ms=11, mec=P.BLACK)
+        ax2.set_xlabel(description)
+        ax2.set_ylabel("final ln p(X | θ)")
+        ax2.legend(fontsize=8, loc="lower right")
+        ax2.grid(alpha=0.3)
+        box = dict(boxstyle="round", facecolor="white", alpha=0.85, edgecolor="none")
+        self.label = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=10, bbox=box)
+        self.animated = [self.points, *(e for row in self.patches for e in row), self.marker, self.label]
+        self._finish()
+
+    def _state(self):
+        return self.slider.value
+
+    def _draw(self):
+        run = self.runs[self.slider.value]
+        P.update_ellipses(self.patches, run.params)
+        P.update_points(self.points, run.resp)
+        P.update_marker(self.marker, self.slider.value, self.final[self.slider.value])
+        self.label.set_text(f"ln p = {self.final[self.slider.value]:.2f}, {run.n_iter} iterations")
+
+
+# ---------------------------------------------------------------- 06: how many components
+class KExplorer(Explorer):
+    """A K slider: the fit with K components beside model-selection curves against K.
+
+    Parameters
+    ----------
+    X : array of shape (N, 2)
+    fits : dict K -> GMMParams (K up to 6)
+    criteria : dict name -> array of values over sorted(fits)
+    labels : names of the two axes
+    K : the K shown first (and in the static picture); default the smallest
+    """
+
+    def __init__(self, X, fits, criteria, labels=("$x_1$", "$x_2$"), K=None):
+        self.X = np.asarray(X, dtype=float)
+        self.fits, self.Ks = fits, sorted(fits)
+        self.criteria = criteria
+        self.slider = widgets.IntSlider(value=self.Ks[0] if K is None else K, min=self.Ks[0], max=self.Ks[-1], description="K",
+                                        continuous_update=True)
+        self.controls = [self.slider]
+        self.fig, (ax, ax2) = P.new_figure(9.5, 4.0, ncols=2)
+        K_max = self.Ks[-1]
+        self.points = P.draw_points(ax, self.X)
+        self.patches = P.draw_ellipses(ax, fits[K_max])
+        P.set_limits(ax, self.X)
+        ax.set_xlabel(labels[0])
+        ax.set_ylabel(labels[1])
+        self.markers = P.draw_criteria(ax2, self.Ks, criteria)
+        box = dict(boxstyle="round", facecolor="white", alpha=0.85, edgecolor="none")
+        self.label = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=10, bbox=box)
+        self.animated = [self.points, *(e for row in self.patches for e in row), *self.markers, self.label]
+        self._finish()
+
+    def _state(self):
+        return self.slider.value
+
+    def _draw(self):
+        K = self.slider.value
+        params = self.fits[K]
+        for k, row in enumerate(self.patches):
+            for e in row:
+                e.set_visible(k < K)
+        P.update_ellipses(self.patches[:K], params)
+        P.update_points(self.points, e_step(self.X, params))
+        P.update_criteria(self.markers, self.Ks, self.criteria, K)
+        self.label.set_text(f"K = {K}")
+
+
+# ---------------------------------------------------------------- 07: the hard limit
+class HardeningExplorer(Explorer):
+    """An epsilon slider: responsibilities under shared covariances eps*I harden into k-means assignments.
+
+    Parameters
+    ----------
+    X : array of shape (N, 2)
+    means : array of shape (K, 2), fixed component means
+    eps_values : increasing array of epsilon values offered by the slider
+    eps : the value shown first (one of eps_values); default the middle one
+    """
+
+    def __init__(self, X, means, eps_values, labels=("$x_1$", "$x_2$"), eps=None):
+        self.X = np.asarray(X, dtype=float)
+        self.means = np.asarray(means, dtype=float)
+        K = self.means.shape[0]
+        self.eps_values = [float(e) for e in eps_values]
+        options = [(f"{e:.3g}", e) for e in self.eps_values]
+        start = self.eps_values[len(self.eps_values) // 2] if eps is None else eps
+        self.slider = widgets.SelectionSlider(options=options, value=start, description="ε", continuous_update=True,
+                                              layout=widgets.Layout(width="420px"))
+        self.controls = [self.slider]
+        self.fig, (ax, ax2) = P.new_figure(9.5, 4.0, ncols=2)
+        self.points = P.draw_points(ax, self.X)
+        ax.plot(self.means[:, 0], self.means[:, 1], "X", color=P.BLACK, ms=12, mec="white")
+        P.set_limits(ax, self.X)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel(labels[0])
+        ax.set_ylabel(labels[1])
+        ax.set_title("points coloured by γ(z_nk) with Σ_k = εI", fontsize=10)
+        self.bins = np.linspace(1.0 / K, 1.0, 21)
+        self.bars = ax2.bar(self.bins[:-1], np.zeros(20), width=np.diff(self.bins), align="edge", color=P.COLORS[0])
+        ax2.set_xlim(1.0 / K, 1.0)
+        ax2.set_ylim(0, self.X.shape[0])
+        ax2.set_xlabel("max_k γ(z_nk)  (1 = a hard assignment)")
+        ax2.set_ylabel("number of points")
+        box = dict(boxstyle="round", facecolor="white", alpha=0.85, edgecolor="none")
+        self.label = ax2.text(0.03, 0.95, "", transform=ax2.transAxes, va="top", fontsize=10, bbox=box)
+        self.animated = [self.points, *self.bars, self.label]
+        self._finish()
+
+    def resp(self, eps):
+        K, D = self.means.shape
+        params = GMMParams(np.full(K, 1.0 / K), self.means, np.broadcast_to(eps * np.eye(D), (K, D, D)))
+        return e_step(self.X, params)
+
+    def _state(self):
+        return self.slider.value
+
+    def _draw(self):
+        resp = self.resp(self.slider.value)
+        P.update_points(self.points, resp)
+        counts, _ = np.histogram(resp.max(axis=1), bins=self.bins)
+        for bar, c in zip(self.bars, counts):
+            bar.set_height(c)
+        self.label.set_text(f"{np.mean(resp.max(axis=1) > 0.99):.0%} of points hard (> 0.99)")
+
+
+# ---------------------------------------------------------------- 08: Bernoulli mixture
+class BernoulliAnimator(Explorer):
+    """A Play button and slider over EM iterations of a Bernoulli mixture: the means as images.
+
+    Parameters
+    ----------
+    result : BernoulliEMResult from :func:`emlib.bernoulli_em`
+    shape : (height, width) of one binary image
+    """
+
+    def __init__(self, result, shape, interval=400):
+        self.history, self.lls, self.shape = result.history, np.asarray(result.log_likelihoods), shape
+        K = len(self.history[0].weights)
+        n = len(self.history)
+        self.play = widgets.Play(value=0, min=0, max=n - 1, step=1, interval=interval, description="Play")
+        self.slider = widgets.IntSlider(value=0, min=0, max=n - 1, description="iteration", continuous_update=True)
+        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.controls = [self.play, self.slider]
+        self.fig = P.new_figure(1.6 * K + 3.6, 2.4)[0]
+        self.fig.clear()
+        grid = self.fig.add_gridspec(1, K + 2)
+        img_axes = [self.fig.add_subplot(grid[0, k]) for k in range(K)]
+        self.images = P.draw_component_images(img_axes, self.history[0].means, shape)
+        ax2 = self.fig.add_subplot(grid[0, K:])
+        _, self.marker = P.draw_loglik_curve(ax2, self.lls, current=0)
+        self.weights = [ax.text(0.5, -0.08, "", transform=ax.transAxes, ha="center", va="top", fontsize=9) for ax in img_axes]
+        self.animated = [*self.images, self.marker, *self.weights]
+        self._finish()
+
+    def _state(self):
+        return self.slider.value
+
+    def _draw(self):
+        t = self.slider.value
+        params = self.history[t]
+        P.update_component_images(self.images, params.means, self.shape)
+        P.update_marker(self.marker, t, self.lls[t])
+        for text, w in zip(self.weights, params.weights):
+            text.set_text(f"π = {w:.2f}")
