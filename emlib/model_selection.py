@@ -26,6 +26,13 @@ def n_parameters(K, D):
     return int((K - 1) + K * D + K * D * (D + 1) // 2)
 
 
+def _deviance_plus_penalty(X, params, cost_per_parameter):
+    """-2 ln p(X | theta) + cost_per_parameter * p, the shape shared by BIC and AIC."""
+    X = check_data(X)
+    p = n_parameters(len(params[0]), X.shape[1])
+    return float(-2.0 * mixture_log_likelihood(X, params) + cost_per_parameter(X.shape[0]) * p)
+
+
 def bic(X, params):
     """Bayesian information criterion -2 ln p(X | theta) + p ln N, a float (smaller is better).
 
@@ -34,9 +41,7 @@ def bic(X, params):
     X : array of shape (N, D)
     params : GMMParams with weights (K,), means (K, D), covs (K, D, D)
     """
-    X = check_data(X)
-    N, D = X.shape
-    return float(-2.0 * mixture_log_likelihood(X, params) + n_parameters(len(params[0]), D) * np.log(N))
+    return _deviance_plus_penalty(X, params, np.log)
 
 
 def aic(X, params):
@@ -47,5 +52,4 @@ def aic(X, params):
     X : array of shape (N, D)
     params : GMMParams with weights (K,), means (K, D), covs (K, D, D)
     """
-    X = check_data(X)
-    return float(-2.0 * mixture_log_likelihood(X, params) + 2 * n_parameters(len(params[0]), X.shape[1]))
+    return _deviance_plus_penalty(X, params, lambda N: 2.0)
