@@ -1,0 +1,124 @@
+"""Every checked exercise: its reference passes, its plausible mistakes get their hints,
+an untouched stub reports "not attempted yet", and no message gives the answer away.
+Every notebook has at least six graded exercises, at least two of them checked code."""
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+HEADING = re.compile(r"^### Exercise (\d+)\.(\d+) \((check|derive|implement)\): \S", re.M)
+CHECK_CALL = re.compile(r"""check\(\s*["'](\d+\.\d+)["']""")
+
+from emlib import exercises as E  # noqa: E402
+
+EXERCISES = E.all_exercises()
+IDS = [ex.id for ex in EXERCISES]
+
+
+def _stub(*args):
+    ...  # your code here
+
+
+def _raises(*args):
+    raise NotImplementedError
+
+
+def _numbers_in(text):
+    return [float(t) for t in re.findall(r"-?\d+\.\d+(?:e-?\d+)?|-?\d+e-?\d+", text)]
+
+
+def test_import_emlib_does_not_load_exercises():
+    code = "import sys, emlib; print('emlib.exercises' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_registry_is_not_empty():
+    assert len(EXERCISES) >= 2
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_reference_passes(ex):
+    answer = ex.reference if ex.kind == "function" else ex.reference()
+    result = E.evaluate(ex.id, answer)
+    assert result.status == E.CORRECT, result
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_stub_is_not_attempted(ex):
+    assert E.evaluate(ex.id, ...).status == E.NOT_ATTEMPTED
+    assert E.evaluate(ex.id, None).status == E.NOT_ATTEMPTED
+    if ex.kind == "function":
+        assert E.evaluate(ex.id, _stub).status == E.NOT_ATTEMPTED
+        assert E.evaluate(ex.id, _raises).status == E.NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_mistakes_get_their_hint(ex):
+    assert len(ex.mistakes) >= 2, f"exercise {ex.id} should know at least two plausible mistakes"
+    for mistake, message in ex.mistakes:
+        answer = mistake if ex.kind == "function" else mistake()
+        result = E.evaluate(ex.id, answer)
+        assert result.status == E.WRONG, f"{ex.id}: the mistake '{message}' passed as correct"
+        assert message in result.message, f"{ex.id}: expected hint '{message}', got '{result.message}'"
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_messages_never_print_the_answer(ex):
+    """Neither a wrong answer's message nor a hint contains the reference's numbers."""
+    expected = [np.asarray(ex.reference(*case), dtype=float).ravel() for case in ex.test_cases()[:1]] if ex.kind == "function" else [np.ravel(np.asarray(ex.reference(), dtype=float))]
+    secret = [v for arr in expected for v in arr if abs(v) > 1e-3 and not float(v).is_integer()]
+    texts = [E.evaluate(ex.id, (m if ex.kind == "function" else m())).message for m, _ in ex.mistakes] + list(ex.hints)
+    for text in texts:
+        for number in _numbers_in(text):
+            assert not any(np.isclose(number, s, rtol=1e-3) for s in secret), f"{ex.id}: '{text}' reveals {number}"
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_has_hints_and_solution(ex):
+    assert len(ex.hints) >= 2 and ex.solution.strip(), ex.id
+
+
+def test_a_raising_answer_is_reported_not_raised():
+    ex = next(e for e in EXERCISES if e.kind == "function")
+
+    def broken(*args):
+        return 1 / 0
+
+    result = E.evaluate(ex.id, broken)
+    assert result.status == E.WRONG and "ZeroDivisionError" in result.message
+
+
+def test_hint_levels_and_solution_print(capsys):
+    ex = EXERCISES[0]
+    E._HINTS_GIVEN.pop(ex.id, None)
+    E.hint(ex.id)
+    E.hint(ex.id)
+    out = capsys.readouterr().out
+    assert f"Hint 1/{len(ex.hints)}" in out and f"Hint 2/{len(ex.hints)}" in out
+    E.solution(ex.id)
+    assert ex.solution.strip().splitlines()[0].strip() in capsys.readouterr().out
+    with pytest.raises(ValueError, match="no checked exercise"):
+        E.get("99.99")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_graded_exercises(path):
+    nb = json.loads(path.read_text())
+    md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    number = int(path.name[:2])
+    found = [(int(a), int(b), level) for a, b, level in HEADING.findall(md)]
+    assert len(found) >= 6, f"{path.name}: {len(found)} graded exercises, expected at least 6"
+    assert all(a == number for a, _, _ in found), f"{path.name}: exercise numbers {found}"
+    assert {level for _, _, level in found} == {"check", "derive", "implement"}, f"{path.name}: levels {found}"
+    checked = set(CHECK_CALL.findall(code))
+    assert len(checked) >= 2, f"{path.name}: {len(checked)} checked code exercises, expected at least 2"
+    assert checked <= set(IDS), f"{path.name}: checks {checked - set(IDS)} are not registered"
+    headings = {f"{a}.{b}" for a, b, _ in found}
+    assert checked <= headings, f"{path.name}: checked exercises without a heading: {checked - headings}"
