@@ -18,6 +18,16 @@ from .bernoulli import (
 )
 from .gaussian import gaussian_log_likelihood, gaussian_logpdf, gaussian_mle
 from .model_selection import aic, bic, n_parameters
+from .missing import (
+    ExpectedStats,
+    GaussianParams,
+    MissingEMResult,
+    conditional_gaussian,
+    missing_e_step,
+    missing_em,
+    missing_m_step,
+    observed_log_likelihood,
+)
 from .mixture import ComponentCollapseError, GMMParams, interpolate_params, log_joint, mixture_log_likelihood, sample
 
 __version__ = "0.1.0"
@@ -52,4 +62,12 @@ __all__ = [
     "expected_complete_log_likelihood",
     "lower_bound",
     "kl_divergence",
+    "GaussianParams",
+    "ExpectedStats",
+    "MissingEMResult",
+    "conditional_gaussian",
+    "observed_log_likelihood",
+    "missing_e_step",
+    "missing_m_step",
+    "missing_em",
 ]
