@@ -1,0 +1,242 @@
+"""Checked exercises of notebook 08 (a mixture of Bernoulli distributions).
+
+8.4  ln p(x_n | theta) for every image, in log space (a function)
+8.5  the M-step for the Bernoulli means (a function)
+8.6  one EM iteration for a mixture of exponential distributions (a function)
+
+References for 8.4 and 8.5 are computed with emlib (``bernoulli_log_joint``,
+``bernoulli_m_step``); 8.6 has no emlib counterpart, so its reference is written
+here in log space; the solution of exercise 8.6 in notebook 08 checks it against finite
+differences of Q and a log-likelihood that never decreases.
+"""
+import numpy as np
+
+import emlib
+from emlib.mixture import _logsumexp
+
+from . import Exercise, register
+
+
+def _random_bernoulli_case(rng, N, K, D):
+    X = (rng.random((N, D)) < rng.uniform(0.2, 0.8, size=D)).astype(float)
+    params = emlib.BernoulliParams(rng.dirichlet(np.full(K, 3.0)), rng.uniform(0.2, 0.8, size=(K, D)))
+    return X, params
+
+
+# ---------------------------------------------------------------- 8.4 ln p(x_n | theta)
+def _ll_cases(rng):
+    # the last case has D = 1500 pixels: a product of 1500 probabilities underflows to 0
+    return [_random_bernoulli_case(rng, N, K, D) for N, K, D in [(20, 3, 10), (15, 2, 40), (10, 3, 1500)]]
+
+
+def _ll_reference(X, params):
+    return _logsumexp(emlib.bernoulli_log_joint(X, params), axis=1)
+
+
+def _ll_no_off_term(X, params):
+    weights, means = params
+    return _logsumexp(np.log(weights) + X @ np.log(means).T, axis=1)
+
+
+def _ll_probability_space(X, params):
+    weights, means = params
+    with np.errstate(divide="ignore", under="ignore"):
+        per_component = np.prod(np.where(X[:, None, :] == 1, means[None], 1 - means[None]), axis=2)   # (N, K)
+        return np.log(per_component @ weights)
+
+
+def _ll_no_weights(X, params):
+    weights, means = params
+    return _logsumexp(X @ np.log(means).T + (1 - X) @ np.log1p(-means).T, axis=1)
+
+
+def _ll_max(X, params):
+    return np.max(emlib.bernoulli_log_joint(X, params), axis=1)
+
+
+def _ll_diagnose(got, expected, case):
+    got = np.asarray(got, dtype=float)
+    if np.any(np.isneginf(got) & np.isfinite(expected)):
+        return "ln p is -inf for some images: a product of many probabilities underflowed to 0; add logarithms instead of multiplying probabilities"
+    if np.any(got > 0):
+        return "ln p(x_n | theta) of a binary vector is at most 0 (a probability is at most 1); some of yours are positive"
+    return None
+
+
+register(Exercise(
+    id="8.4",
+    title="The Bernoulli log-likelihood, image by image, in log space",
+    kind="function",
+    reference=_ll_reference,
+    cases=_ll_cases,
+    mistakes=[
+        (_ll_no_off_term, "you left out the (1 - x_ni) ln(1 - mu_ki) term: the pixels that are off carry information too"),
+        (_ll_probability_space, "you multiplied probabilities: for many pixels the product underflows to 0 and its log is -inf; add logarithms and combine the components with log-sum-exp"),
+        (_ll_no_weights, "the weights are missing: each component's term carries ln pi_k"),
+        (_ll_max, "you kept only the largest component's term (a max); ln p sums over the components, which log-sum-exp does in log space"),
+    ],
+    diagnose=_ll_diagnose,
+    hints=(
+        "ln p(x_n | theta) = ln sum_k exp(a_nk) with a_nk = ln pi_k + sum_i [x_ni ln mu_ki + (1 - x_ni) ln(1 - mu_ki)].",
+        "a = ln(pi) + X @ ln(mu).T + (1 - X) @ ln(1 - mu).T has shape (N, K); no probability is ever formed.",
+        "Log-sum-exp over k: subtract each row's maximum m_n, exponentiate, sum, take the log, add m_n back.",
+    ),
+    solution='''
+    def log_lik_per_image(X, params):
+        weights, means = params
+        a = np.log(weights) + X @ np.log(means).T + (1 - X) @ np.log1p(-means).T   # (N, K) log joints
+        m = a.max(axis=1, keepdims=True)
+        return (m + np.log(np.exp(a - m).sum(axis=1, keepdims=True)))[:, 0]        # log-sum-exp over k
+    ''',
+    seed=804,
+))
+
+
+# ---------------------------------------------------------------- 8.5 the M-step for the means
+def _m_cases(rng):
+    cases = []
+    for N, K, D in [(30, 3, 8), (50, 2, 20), (40, 4, 5)]:
+        X, _ = _random_bernoulli_case(rng, N, K, D)
+        cases.append((X, rng.dirichlet(np.ones(K), size=N)))
+    return cases
+
+
+def _m_reference(X, resp):
+    return emlib.bernoulli_m_step(X, resp).means
+
+
+def _m_unweighted(X, resp):
+    return np.broadcast_to(X.mean(axis=0), (resp.shape[1], X.shape[1])).copy()
+
+
+def _m_over_n(X, resp):
+    return resp.T @ X / len(X)
+
+
+def _m_hard(X, resp):
+    r = np.eye(resp.shape[1])[np.argmax(resp, axis=1)]
+    return r.T @ X / np.maximum(r.sum(axis=0), 1)[:, None]
+
+
+def _m_diagnose(got, expected, case):
+    got = np.asarray(got, dtype=float)
+    if np.any(got < 0) or np.any(got > 1):
+        return "a Bernoulli mean is a probability; some of yours lie outside [0, 1]"
+    return None
+
+
+register(Exercise(
+    id="8.5",
+    title="The M-step for the Bernoulli means",
+    kind="function",
+    reference=_m_reference,
+    cases=_m_cases,
+    mistakes=[
+        (_m_unweighted, "every component got the plain average image: weight each image by its responsibility gamma(z_nk)"),
+        (_m_over_n, "you divided by N: the weighted sum of component k is divided by N_k = sum_n gamma(z_nk)"),
+        (_m_hard, "you used hard assignments (argmax of gamma): the M-step weights every image by its soft responsibility"),
+    ],
+    diagnose=_m_diagnose,
+    hints=(
+        "Set the derivative of Q with respect to mu_ki to zero (section 3); the pi_k terms do not involve mu.",
+        "The sum over n of gamma(z_nk) x_ni for every k and i is one matrix product of resp (N, K) and X (N, D).",
+        "Divide row k of that (K, D) matrix by N_k, the column sum k of resp.",
+    ),
+    solution='''
+    def bernoulli_means(X, resp):
+        N_k = resp.sum(axis=0)                  # (K,) soft counts
+        return (resp.T @ X) / N_k[:, None]      # PRML 9.59: responsibility-weighted average images
+    ''',
+    seed=805,
+))
+
+
+# ---------------------------------------------------------------- 8.6 EM for exponentials
+def _exp_cases(rng):
+    cases = []
+    for N, true_rates, true_weights in [(40, [0.5, 4.0], [0.6, 0.4]), (80, [0.2, 1.0, 6.0], [0.3, 0.3, 0.4]), (25, [1.0, 2.0], [0.5, 0.5])]:
+        z = rng.choice(len(true_rates), size=N, p=true_weights)
+        x = rng.exponential(1.0 / np.asarray(true_rates)[z])
+        K = len(true_rates)
+        weights = rng.dirichlet(np.full(K, 5.0))
+        rates = np.sort(rng.uniform(0.3, 5.0, size=K))
+        cases.append((x, weights, rates))
+    return cases
+
+
+def exp_log_joint(x, weights, rates):
+    """ln p(x_n, z_n = k) = ln pi_k + ln lambda_k - lambda_k x_n, shape (N, K)."""
+    return np.log(weights) + np.log(rates) - np.outer(x, rates)
+
+
+def _exp_resp(x, weights, rates):
+    lj = exp_log_joint(x, weights, rates)
+    return np.exp(lj - _logsumexp(lj, axis=1)[:, None])
+
+
+def _exp_reference(x, weights, rates):
+    resp = _exp_resp(x, weights, rates)
+    N_k = resp.sum(axis=0)
+    return N_k / len(x), N_k / (resp.T @ x)
+
+
+def _exp_mean_not_rate(x, weights, rates):
+    resp = _exp_resp(x, weights, rates)
+    N_k = resp.sum(axis=0)
+    return N_k / len(x), (resp.T @ x) / N_k
+
+
+def _exp_no_rate_factor(x, weights, rates):
+    lj = np.log(weights) - np.outer(x, rates)
+    resp = np.exp(lj - _logsumexp(lj, axis=1)[:, None])
+    N_k = resp.sum(axis=0)
+    return N_k / len(x), N_k / (resp.T @ x)
+
+
+def _exp_counts_not_weights(x, weights, rates):
+    resp = _exp_resp(x, weights, rates)
+    N_k = resp.sum(axis=0)
+    return N_k, N_k / (resp.T @ x)
+
+
+def _exp_diagnose(got, expected, case):
+    try:
+        w = np.asarray(got[0], dtype=float)
+        lam = np.asarray(got[1], dtype=float)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if w.shape == expected[0].shape and not np.isclose(w.sum(), 1.0):
+        return f"your new weights sum to {w.sum():.3g}, not 1"
+    if lam.shape == expected[1].shape and np.any(lam <= 0):
+        return "a rate lambda_k must be positive"
+    return None
+
+
+register(Exercise(
+    id="8.6",
+    title="EM for a mixture of exponential distributions",
+    kind="function",
+    reference=_exp_reference,
+    cases=_exp_cases,
+    mistakes=[
+        (_exp_mean_not_rate, "your rates are the responsibility-weighted means of x, which estimate 1/lambda_k, not lambda_k"),
+        (_exp_no_rate_factor, "your responsibilities leave out the factor lambda_k of the density lambda_k exp(-lambda_k x)"),
+        (_exp_counts_not_weights, "your new weights are the soft counts N_k: divide by N so that they sum to 1"),
+    ],
+    diagnose=_exp_diagnose,
+    hints=(
+        "E-step as always: gamma(z_nk) is proportional to pi_k p(x_n | lambda_k), normalised over k; use ln p = ln lambda_k - lambda_k x_n.",
+        "Q = sum_n sum_k gamma(z_nk) [ln pi_k + ln lambda_k - lambda_k x_n]. The pi_k part is the same as for Gaussians; differentiate the rest in lambda_k.",
+        "dQ/dlambda_k = N_k / lambda_k - sum_n gamma(z_nk) x_n. Return the pair (new weights, new rates), each of shape (K,).",
+    ),
+    solution='''
+    def exp_em_step(x, weights, rates):
+        log_joint = np.log(weights) + np.log(rates) - np.outer(x, rates)      # (N, K)
+        m = log_joint.max(axis=1, keepdims=True)
+        resp = np.exp(log_joint - m)
+        resp /= resp.sum(axis=1, keepdims=True)                              # E-step
+        N_k = resp.sum(axis=0)
+        return N_k / len(x), N_k / (resp.T @ x)                              # M-step: pi_k, lambda_k
+    ''',
+    seed=806,
+))
