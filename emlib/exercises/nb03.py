@@ -260,7 +260,8 @@ register(
         hints=(
             "Write the chain -KL = sum q ln(p/q) <= ln sum_{q_k>0} p_k <= ln 1 = 0. Each gap is 'right side minus left side' of one inequality.",
             "The two gaps add up to KL(q || p); the second one is 0 exactly when p puts no mass where q_k = 0.",
-            "jensen_gap = ln(sum of p_k over q_k > 0) - sum_{q_k>0} q_k ln(p_k / q_k); mass_gap = -ln(sum of p_k over q_k > 0).",
+            "Compute the mass of p on the support of q once, with a boolean mask q > 0; M is minus its log, and the terms "
+            "q_k ln(p_k / q_k) of the Jensen gap are summed over the same mask (0 ln 0 = 0).",
         ),
         solution='''
         def gibbs_gaps(q, p):
