@@ -34,7 +34,7 @@ def _mixture_cases(rng, far=True):
     if far:
         params = _random_params(rng, 3, 2, spread=1.0)
         X = rng.normal(size=(8, 2))
-        X[:3] += np.array([[60.0, 0.0], [0.0, -80.0], [-70.0, 70.0]])  # exp(ln p(x_n, k)) underflows to 0 here
+        X[:3] += np.array([[120.0, 0.0], [0.0, -120.0], [-100.0, 100.0]])  # exp(ln p(x_n, k)) underflows to 0 for every k here
         cases.append((X, params))
     return cases
 
