@@ -132,3 +132,15 @@ def test_notebook_has_graded_exercises(path):
     assert checked <= set(IDS), f"{path.name}: checks {checked - set(IDS)} are not registered"
     headings = {f"{a}.{b}" for a, b, _ in found}
     assert checked <= headings, f"{path.name}: checked exercises without a heading: {checked - headings}"
+
+
+@pytest.mark.parametrize("exercise_id", ["2.4", "2.5"])
+def test_far_points_really_underflow(exercise_id):
+    """Exercises 2.4 and 2.5 tell the learner that the far points underflow for every k in probability space."""
+    import emlib
+
+    X, params = E.get(exercise_id).test_cases()[-1]
+    with np.errstate(under="ignore"):
+        dens = np.exp(emlib.log_joint(X, params))
+    assert np.all(dens[:3] == 0.0), "the far test points no longer underflow: the exercise text would be false"
+    assert np.all(np.isfinite(E.get(exercise_id).reference(X, params)))

@@ -2,7 +2,7 @@
 
 7.4  the k-means objective J (a function)
 7.5  one k-means iteration: hard assignments, then the new means (a function)
-7.6  the eps -> 0 limit of the responsibilities when two means tie (a value)
+7.6  the eps -> 0 limit of the responsibilities when several means tie (a value)
 
 References are computed with emlib: squared distances from the log density of
 N(x | mu_k, I), hard assignments as the responsibilities of a mixture with
@@ -213,8 +213,8 @@ register(Exercise(
         "The limit is pi_k restricted to the tied means, renormalised to sum to 1; zero elsewhere.",
     ),
     solution='''
-    d = ((means_tie - x_tie) ** 2).sum(axis=1)          # squared distances to the four means
+    d = ((means_ex - x_ex) ** 2).sum(axis=1)            # squared distances to the four means
     tied = np.isclose(d, d.min())                       # the nearest means (here more than one)
-    gamma_limit = np.where(tied, weights_tie, 0.0) / weights_tie[tied].sum()
+    gamma_limit = np.where(tied, weights_ex, 0.0) / weights_ex[tied].sum()
     ''',
 ))
