@@ -2,7 +2,7 @@
 
 Binary vectors x in {0, 1}^D; component k has mean vector mu_k in (0, 1)^D and
 
-    p(x | mu_k) = prod_i mu_ki^x_i (1 - mu_ki)^(1 - x_i)                        (PRML 9.44)
+    p(x | mu_k) = prod_i mu_ki^x_i (1 - mu_ki)^(1 - x_i)                        (PRML 9.48)
     ln p(x_n, z_n = k) = ln pi_k + sum_i [x_ni ln mu_ki + (1 - x_ni) ln(1 - mu_ki)]
 
 E-step: gamma(z_nk) by Bayes' rule, in log space (PRML 9.56).
@@ -100,7 +100,7 @@ def bernoulli_m_step(X, resp):
 
 
 def bernoulli_init(X, K, rng):
-    """Equal weights and means drawn uniformly from [0.25, 0.75] (PRML's choice of a random start)."""
+    """Equal weights and means drawn uniformly from [0.25, 0.75], the range of PRML's random start (PRML 9.3.3 then also normalises each mu_k to sum to 1; we do not)."""
     X = _check_binary(X)
     check_rng(rng)
     return BernoulliParams(np.full(K, 1.0 / K), rng.uniform(0.25, 0.75, size=(K, X.shape[1])))
