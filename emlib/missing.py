@@ -243,7 +243,7 @@ def observed_log_likelihood(X, params):
 
     Each row contributes the marginal density of its observed entries (PRML
     2.92-2.93: the marginal of a Gaussian keeps the observed block of mu and
-    Sigma), with |o| ln(2 pi) for its |o| observed entries.
+    Sigma), with the normalising term -(|o|/2) ln(2 pi) of its |o| observed entries.
 
     Parameters
     ----------
@@ -322,7 +322,8 @@ def missing_em(X, init=None, max_iter=200, tol=1e-8):
     per point rises by less than ``tol``.  ``tol=0`` runs exactly ``max_iter``
     iterations.  EM reaches a stationary point of ln p(X_obs | theta): with
     missing entries the likelihood need not be concave, so that point is not
-    guaranteed to be the global maximum (notebook 09 checks it is, for its data).
+    guaranteed to be the global maximum (for its data, notebook 09 checks that it
+    is a local maximum, the one Newton's method finds from another start).
 
     If two dimensions are never observed in the same row, the observed-data
     likelihood does not determine their covariance; EM then keeps whatever

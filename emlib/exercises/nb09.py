@@ -158,14 +158,15 @@ register(Exercise(
     mistakes=[
         (_loglik_full_sigma, "each row's density is over its observed entries only: use mu_o and the block Sigma_oo, not the full Sigma at a filled-in row"),
         (_loglik_complete_cases, "rows with missing entries still carry information: every row contributes ln N(x_o | mu_o, Sigma_oo)"),
-        (_loglik_D_constant, "the normalising constant of a row is |o| ln(2 pi), with |o| its number of observed entries, not D"),
+        (_loglik_D_constant, "the normalising term of a row is -(|o|/2) ln(2 pi), with |o| its number of observed entries, not -(D/2) ln(2 pi)"),
     ],
     diagnose=lambda got, expected, case: (
         "a log-likelihood is one number (a float), the sum over the rows" if np.ndim(got) != 0 else None),
     hints=(
         "Loop over the rows; for each, o = ~np.isnan(x) selects the observed entries.",
         "The marginal of a Gaussian over the entries o is N(mu_o, Sigma_oo) (PRML 2.92-2.93): take those blocks.",
-        "emlib.gaussian_logpdf(x[o][None, :], mean[o], cov[np.ix_(o, o)]) gives one row's term.",
+        "emlib.gaussian_logpdf evaluates ln N at an array of points of shape (n, d): pass the row's observed entries as "
+        "one such point, with the matching blocks of the mean and the covariance (np.ix_ selects a block).",
     ),
     solution='''
         def observed_loglik(X, mean, cov):
