@@ -2,14 +2,16 @@
 
 - 6.3 the number of free parameters of a full-covariance GMM;
 - 6.4 BIC from a fit;
-- 6.5 the held-out log-likelihood per point.
+- 6.5 the held-out log-likelihood per point;
+- 6.7 the K chosen by BIC, by AIC and by the held-out log-likelihood.
 
 References are computed with emlib; the mistakes are the slips a student plausibly makes.
 """
 import numpy as np
 
+from emlib.em import em, init_params
 from emlib.mixture import GMMParams, _logsumexp, log_joint, mixture_log_likelihood, sample
-from emlib.model_selection import bic, n_parameters
+from emlib.model_selection import aic, bic, n_parameters
 
 from . import Exercise, register
 
@@ -239,5 +241,82 @@ register(
         ''',
         rtol=1e-9,
         seed=605,
+    )
+)
+
+
+# ---------------------------------------------------------------- 6.7 choosing K three ways
+def _choose_cases(rng):
+    """(train, test, {K: fit on train}): few training points, so that the three choices differ."""
+    cases = []
+    for n_train, K_true, D in [(50, 3, 2), (40, 2, 2), (70, 3, 1)]:
+        truth = _random_params(rng, K_true, D)
+        X, _ = sample(truth, n_train + 150, rng)
+        train, test = X[:n_train], X[n_train:]
+        fits = {K: em(train, init_params(train, K, rng), max_iter=200, tol=1e-8, reg_covar=1e-6).params for K in range(1, 6)}
+        cases.append((train, test, fits))
+    return cases
+
+
+def _choose(train, test, fits, crit_data, heldout_data, best_bic=min, best_heldout=max):
+    return (best_bic(fits, key=lambda K: bic(crit_data, fits[K])),
+            best_bic(fits, key=lambda K: aic(crit_data, fits[K])),
+            best_heldout(fits, key=lambda K: mixture_log_likelihood(heldout_data, fits[K])))
+
+
+def _choose_ref(train, test, fits):
+    return _choose(train, test, fits, train, test)
+
+
+def _choose_max_criteria(train, test, fits):
+    return _choose(train, test, fits, train, test, best_bic=max)
+
+
+def _choose_heldout_on_train(train, test, fits):
+    return _choose(train, test, fits, train, train)
+
+
+def _choose_criteria_on_test(train, test, fits):
+    return _choose(train, test, fits, test, test)
+
+
+def _choose_positions(train, test, fits):
+    keys = list(fits)
+    return tuple(keys.index(K) for K in _choose_ref(train, test, fits))
+
+
+def _choose_min_heldout(train, test, fits):
+    return _choose(train, test, fits, train, test, best_heldout=min)
+
+
+register(
+    Exercise(
+        id="6.7",
+        title="Choose K by BIC, AIC and the held-out log-likelihood",
+        kind="function",
+        reference=_choose_ref,
+        cases=_choose_cases,
+        mistakes=[
+            (_choose_max_criteria, "BIC and AIC are deviances plus a penalty: smaller is better, so take the K that minimises them"),
+            (_choose_min_heldout, "the held-out log-likelihood is a log-likelihood: larger is better, so take the K that maximises it"),
+            (_choose_heldout_on_train, "your held-out choice uses the training points; evaluate ln p on `test`, which the fits have not seen"),
+            (_choose_criteria_on_test, "BIC and AIC use the data the model was fitted on (`train`): their penalties stand in for the missing test set"),
+            (_choose_positions, "you returned positions in the dict (counting from 0); return the keys K themselves"),
+        ],
+        hints=(
+            "Three choices, each an argmin or argmax over the keys K of `fits`: BIC and AIC on `train` (smaller is better), ln p on `test` (larger is better).",
+            "min(fits, key=lambda K: ...) returns the key K with the smallest value of the expression; max likewise.",
+            "emlib.bic(train, fits[K]), emlib.aic(train, fits[K]) and emlib.mixture_log_likelihood(test, fits[K]) are the three numbers for one K.",
+        ),
+        solution='''
+        def choose_k(train, test, fits):
+            bic_k = min(fits, key=lambda K: emlib.bic(train, fits[K]))
+            aic_k = min(fits, key=lambda K: emlib.aic(train, fits[K]))
+            heldout_k = max(fits, key=lambda K: emlib.mixture_log_likelihood(test, fits[K]))
+            return bic_k, aic_k, heldout_k
+        ''',
+        rtol=0.0,
+        atol=0.0,
+        seed=607,
     )
 )
