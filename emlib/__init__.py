@@ -28,6 +28,21 @@ from .missing import (
     missing_m_step,
     observed_log_likelihood,
 )
+from .variational import (
+    ELBOTerms,
+    VBPosterior,
+    VBPrior,
+    VBResult,
+    elbo,
+    elbo_terms,
+    expected_log_det_precision,
+    expected_log_weights,
+    expected_params,
+    vb_e_step,
+    vb_gmm,
+    vb_m_step,
+    vb_prior,
+)
 from .mixture import ComponentCollapseError, GMMParams, interpolate_params, log_joint, mixture_log_likelihood, sample
 
 __version__ = "0.1.0"
@@ -70,4 +85,17 @@ __all__ = [
     "missing_e_step",
     "missing_m_step",
     "missing_em",
+    "VBPrior",
+    "VBPosterior",
+    "VBResult",
+    "ELBOTerms",
+    "vb_prior",
+    "vb_e_step",
+    "vb_m_step",
+    "vb_gmm",
+    "elbo",
+    "elbo_terms",
+    "expected_params",
+    "expected_log_weights",
+    "expected_log_det_precision",
 ]
