@@ -59,7 +59,7 @@ def fig_2_22(out):
     P.draw_mixture_1d(ax, grid, MIX_1D)
     ax.set_ylabel("density")
     ax.legend(fontsize=8)
-    ax.set_title("a mixture of two Gaussians: components (dashed) and p(x)", fontsize=10)
+    ax.set_title("a mixture of two Gaussians: components π_k N(x | μ_k, σ_k²) (dashed) and p(x) (grey)", fontsize=10)
     P.draw_posterior_1d(ax2, grid, MIX_1D)
     ax2.set_xlabel("x")
     ax2.legend(fontsize=8, loc="center right")
@@ -118,15 +118,23 @@ def fig_9_11_13(out, X):
     save(fig, out, "fig9_11_13_bound_bars")
 
 
-def fig_9_14(out, X):
+def slice_9_14(X):
+    """The slice of PRML Fig. 9.14: s and ln p, L(q_old, .), L(q_new, .) along theta(s), from EM step 2 -> 3.
+
+    Near the saddle EM's steps are short: ln p keeps rising along the step's
+    direction well beyond theta_new (s = 1), so the slice runs on to s = 18,
+    past the largest ln p on it (at s = 15), while L(q_old, .) peaks at s = 1.
+    """
     run = em(X, SLOW_START, max_iter=3, tol=0)
-    s = np.linspace(-1.5, 3.0, 181)
-    log_p, L_old, L_new = bound_slice(X, run.history[2], run.history[3], s)
+    s = np.linspace(-1.5, 18.0, 196)
+    return (s, *bound_slice(X, run.history[2], run.history[3], s))
+
+
+def fig_9_14(out, X):
+    s, log_p, L_old, L_new = slice_9_14(X)
     fig, ax = P.new_figure(7, 4.2)
     P.draw_bound_slice(ax, s, log_p, [(L_old, 0.0, "$\\mathcal{L}(q^{old},\\theta)$"), (L_new, 1.0, "$\\mathcal{L}(q^{new},\\theta)$")],
-                       xlabel="$s$:  $\\theta = (1-s)\\,\\theta^{old} + s\\,\\theta^{new}$")
-    lo, hi = log_p[np.argmin(np.abs(s))], log_p.max()
-    ax.set_ylim(lo - 1.5 * (hi - lo), hi + 0.3 * (hi - lo))
+                       xlabel="$s$:  $\\theta = (1-s)\\,\\theta^{old} + s\\,\\theta^{new}$", zoom=(-0.5, 2.8))
     save(fig, out, "fig9_14_bound_slice")
 
 

@@ -15,7 +15,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 from PIL import Image
 
 from .bound import kl_divergence, lower_bound
@@ -178,11 +178,16 @@ def update_marker(marker, x, y):
 def draw_mixture_1d(ax, grid, params, show_sum=True, lw=2.0):
     """Weighted component densities pi_k N(x | mu_k, sigma_k^2) and their sum (PRML Fig. 2.22).
 
-    Returns (component_lines, sum_line).
+    p(x) is drawn first and the dashed components on top of it: where one
+    component dominates, p(x) and that component coincide, and the dashes stay
+    visible on the solid line.  Returns (component_lines, sum_line).
     """
     dens = mixture_1d_densities(grid, params)
-    lines = [ax.plot(grid, dens[k], color=COLORS[k], lw=lw, ls="--", label=f"$\\pi_{k + 1}\\,\\mathcal{{N}}_{k + 1}$")[0] for k in range(len(dens))]
-    total = ax.plot(grid, dens.sum(axis=0), color=BLACK, lw=lw + 0.5, label="$p(x)$")[0] if show_sum else None
+    total = ax.plot(grid, dens.sum(axis=0), color=BLACK, lw=lw + 1.0, alpha=0.55, label="$p(x)$", zorder=2)[0] if show_sum else None
+    lines = [
+        ax.plot(grid, dens[k], color=COLORS[k], lw=lw, ls=(0, (4, 2)), label=f"$\\pi_{k + 1}\\,\\mathcal{{N}}(x\\mid\\mu_{k + 1},\\sigma_{k + 1}^2)$", zorder=3)[0]
+        for k in range(len(dens))
+    ]
     return lines, total
 
 
@@ -230,13 +235,30 @@ def draw_density_contours(ax, params, xlim, ylim, levels=8, components=False, n=
 def draw_bound_bars(ax, log_p, L, KL, floor, x=0.0, width=0.6):
     """ln p(X | theta) as a bar split into L(q, theta) and KL(q || p) (PRML Figs. 9.11-9.13).
 
-    The bars stand on ``floor`` (a value below L), so that negative
-    log-likelihoods read naturally.  Returns (L_bar, KL_bar).
+    The bars stand on ``floor``, a baseline below L (the axis set by
+    :func:`set_bound_axis` starts there and reads nats above it), since ln p
+    and L are large negative numbers.  Returns (L_bar, KL_bar).
     """
     L_bar = ax.bar([x], [L - floor], bottom=floor, width=width, color=COLORS[0], label="$\\mathcal{L}(q,\\theta)$")[0]
     KL_bar = ax.bar([x], [KL], bottom=L, width=width, color=COLORS[4], hatch="//", edgecolor="white", label="KL$(q\\Vert p)$")[0]
-    ax.set_ylabel("nats")
     return L_bar, KL_bar
+
+
+def set_bound_axis(ax, lo, hi, annotate=True):
+    """A y axis for the bound bars that starts at a stated baseline b <= lo, not at 0.
+
+    b is a round number; the lowest tick reads "b = ..." and the others nats
+    above b, so a bar's height is its value minus b.  Returns b.
+    """
+    ticks = MaxNLocator(5).tick_values(lo, hi)
+    step = ticks[1] - ticks[0]
+    b = float(np.floor(lo / step) * step)
+    ax.set_ylim(b, hi + 0.12 * (hi - b))
+    ax.yaxis.set_major_locator(MultipleLocator(step))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y - b:+.4g}" if abs(y - b) > 1e-9 * step else f"b = {b:g}"))
+    if annotate:  # once per figure when axes share y
+        ax.set_ylabel("nats above the baseline b (the axis starts at b, not at 0)", fontsize=9)
+    return b
 
 
 def update_bound_bars(bars, L, KL, floor):
@@ -322,20 +344,19 @@ def draw_em_bars(axes, X, theta_old, q):
     q_post = e_step(X, theta_old)
     theta_new = m_step(X, q_post)
     states = [terms(theta_old, q), terms(theta_old, q_post), terms(theta_new, q_post)]
-    floor = min(L for _, L, _ in states) - 0.25 * (max(p for p, _, _ in states) - min(L for _, L, _ in states))
+    lo = min(L for _, L, _ in states)
     top = max(p for p, _, _ in states)
     titles = ["Fig. 9.11: any q", "Fig. 9.12: E-step, q = posterior", "Fig. 9.13: M-step, θ = θ_new"]
-    for ax, (log_p, L, KL), title in zip(axes, states, titles):
+    for i, (ax, (log_p, L, KL), title) in enumerate(zip(axes, states, titles)):
+        floor = set_bound_axis(ax, lo - 0.25 * (top - lo), top, annotate=i == 0)
         bars = draw_bound_bars(ax, log_p, L, KL, floor)
         line = ax.plot([-0.4, 0.4], [log_p] * 2, color=BLACK, lw=2)[0]
         ax.axhline(states[0][0], color=GREY, ls=":", lw=1)
-        ax.set_ylim(floor, top + 0.1 * (top - floor))
         ax.set_xlim(-0.8, 0.8)
         ax.set_xticks([])
         ax.set_title(title, fontsize=10)
-        ax.set_ylabel("")
         ax.text(0.42, log_p, f"ln p = {log_p:.1f}", va="bottom", ha="right", fontsize=8)
-    axes[0].set_ylabel("nats")
+        ax.text(0.0, floor + 0.3 * (L - floor), f"L = {L:.1f}", ha="center", va="center", fontsize=8, color="white")
     axes[0].legend([*bars, line], ["$\\mathcal{L}(q,\\theta)$", "KL$(q\\Vert p)$", "$\\ln p(\\mathbf{X}\\mid\\theta)$"], loc="upper left", fontsize=8)
     return states
 
@@ -360,19 +381,51 @@ def draw_em_panels(axes, X, result, iterations=(1, 2, 5, 20), labels=("$x_1$", "
     return panels
 
 
-def draw_bound_slice(ax, s, log_p, bounds, xlabel="position along the slice $s$"):
+def draw_bound_slice(ax, s, log_p, bounds, xlabel="position along the slice $s$", zoom=None):
     """PRML Fig. 9.14: ln p(X | theta(s)) and lower bounds L(q, theta(s)) along a parameter slice.
 
-    ``bounds`` is a list of (values, s_touch, label).
+    ``bounds`` is a list of (values, s_touch, label).  The maximum of every
+    curve along the slice is marked (a dot on each bound, a star on ln p), so
+    the picture shows where a bound peaks while ln p still rises.  The y range
+    is set from ln p between the first touching point and its maximum.
+    ``zoom = (s_lo, s_hi)`` adds an inset that magnifies that part of the slice
+    (where the bounds touch ln p).
+    Returns the positions s of the maxima: (s of ln p's, [s of each bound's]).
     """
-    ax.plot(s, log_p, color=BLACK, lw=2.5, label="$\\ln p(\\mathbf{X}\\mid\\theta)$")
-    for (values, s_touch, label), color in zip(bounds, (COLORS[0], COLORS[2])):
-        ax.plot(s, values, color=color, lw=2, label=label)
-        ax.axvline(s_touch, color=color, ls=":", lw=1)
+    s, log_p = np.asarray(s, dtype=float), np.asarray(log_p, dtype=float)
+    bounds = [(np.asarray(v, dtype=float), s_touch, label) for v, s_touch, label in bounds]
+    colors = (COLORS[0], COLORS[2])
+    peak = int(np.argmax(log_p))
+    tops = [int(np.argmax(values)) for values, _, _ in bounds]
+
+    def curves(ax, labels):
+        ax.plot(s, log_p, color=BLACK, lw=2.5, label="$\\ln p(\\mathbf{X}\\mid\\theta)$" if labels else None, zorder=2)
+        for (values, s_touch, label), color, i in zip(bounds, colors, tops):
+            ax.plot(s, values, color=color, lw=2, label=f"{label}, largest at $s$ = {s[i]:.1f}" if labels else None, zorder=3)
+            ax.axvline(s_touch, color=color, ls=":", lw=1)
+            ax.plot([s[i]], [values[i]], "o", color=color, mec=BLACK, ms=7, zorder=4)
+        ax.plot([s[peak]], [log_p[peak]], "*", color="white", mec=BLACK, ms=15, zorder=4,
+                label=f"largest $\\ln p$ on the slice, $s$ = {s[peak]:.1f}" if labels else None)
+        ax.grid(alpha=0.3)
+
+    curves(ax, labels=True)
+    lo, hi = log_p[np.argmin(np.abs(s - bounds[0][1]))], log_p[peak]
+    ax.set_ylim(lo - 1.2 * (hi - lo), hi + 0.6 * (hi - lo))
     ax.set_xlabel(xlabel)
     ax.set_ylabel("nats")
-    ax.legend(loc="lower center", fontsize=9)
-    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    if zoom is not None:
+        inset = ax.inset_axes([0.5, 0.06, 0.47, 0.42])
+        curves(inset, labels=False)
+        inside = (s >= zoom[0]) & (s <= zoom[1])
+        values = np.concatenate([log_p[inside], *(v[inside] for v, _, _ in bounds)])
+        pad = 0.08 * (values.max() - values.min())
+        inset.set_xlim(*zoom)
+        inset.set_ylim(values.min() - pad, values.max() + pad)
+        inset.tick_params(labelsize=7)
+        inset.set_title("magnified: the bounds touch ln p at s = 0 and s = 1", fontsize=7)
+        ax.indicate_inset_zoom(inset, edgecolor=GREY)
+    return s[peak], [s[i] for i in tops]
 
 
 class EMFigure:

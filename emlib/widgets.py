@@ -3,13 +3,20 @@
 Each explorer takes its data and parameters as arguments, keeps its own
 matplotlib Figure (not managed by pyplot), and shows it as PNG bytes in an
 ``ipywidgets.Image``.  Moving a control updates the artists in place, renders
-the figure once, and caches the bytes, so returning to a state is instant.
+the figure once, and caches the bytes in a least-recently-used cache of at most
+``Explorer.cache_budget`` bytes, so returning to a recent state is instant.
+
+A kernel can run for a whole lecture: re-running a cell closes the explorer
+that the cell made before (JupyterLab and Notebook 7 send the cell's id), and
+``explorer.close()`` or :func:`close_all` release explorers by hand.
 
 Displaying an explorer shows the live widget in a running front end; the same
 output also carries a PNG of the initial state, which static renderers
 (GitHub, nbviewer, paper) show instead.
 """
 import base64
+import weakref
+from collections import OrderedDict
 
 import ipywidgets as widgets
 import numpy as np
@@ -22,11 +29,11 @@ from .em import e_step, m_step
 from .gaussian import gaussian_log_likelihood, gaussian_logpdf, gaussian_mle
 from .mixture import GMMParams, mixture_log_likelihood
 
-__all__ = ["LikelihoodExplorer", "MixtureExplorer", "BoundExplorer", "EMAnimator", "StartExplorer", "KExplorer", "HardeningExplorer", "BernoulliAnimator"]
+__all__ = ["close_all", "LikelihoodExplorer", "MixtureExplorer", "BoundExplorer", "EMAnimator", "StartExplorer", "KExplorer", "HardeningExplorer", "BernoulliAnimator"]
 
 
 class Explorer:
-    """Base class: a figure, an Image widget, controls, and a frame cache.
+    """Base class: a figure, an Image widget, controls, and a bounded frame cache.
 
     Subclasses set ``self.controls`` (a list of widgets) and ``self.animated``
     (the artists that change with the controls), implement ``_state()`` (a
@@ -38,16 +45,31 @@ class Explorer:
     frame restores that bitmap, draws only the animated artists on top and
     encodes the result as PNG, once.  A subclass whose static part changes
     calls ``_invalidate_background()``.
+
+    The PNG frames are kept in a least-recently-used cache of at most
+    ``cache_budget`` bytes: the states just visited (a drag back and forth, an
+    animation's frames) come back without a render; an evicted state is
+    rendered again.  ``renders`` counts the renders.
+
+    An explorer made while a front end executes a cell (JupyterLab and
+    Notebook 7 send the cell's id as ``cellId``) replaces the explorer that an
+    earlier run of the same cell made: that one is closed.  ``close()`` closes
+    one explorer, :func:`close_all` every open one.
     """
 
     dpi = 80
+    #: bytes of PNG frames kept per explorer: 8 MB holds about a hundred frames (EM's Play sequence, recent drags)
+    cache_budget = 8 * 2**20
 
     def _finish(self, caption=None):
         self.fig.set_dpi(self.dpi)  # live frames are rendered at the widget's resolution
         self.canvas = FigureCanvasAgg(self.fig)
         for artist in self.animated:
             artist.set_animated(True)
-        self._cache = {}
+        self._cache = OrderedDict()
+        self.cache_bytes = 0
+        self.renders = 0
+        self.closed = False
         self._background = None
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
         self.caption = widgets.HTML(caption or "")
@@ -58,6 +80,7 @@ class Explorer:
         self._draw()
         self.initial_png = P.png_bytes(self.fig, dpi=self.dpi)  # a full render (layout included), kept for static views
         self.refresh()
+        _register(self)
 
     def _on_change(self, _change=None):
         self.refresh()
@@ -65,9 +88,11 @@ class Explorer:
     def _invalidate_background(self):
         self._background = None
         self._cache.clear()
+        self.cache_bytes = 0
 
     def _render(self):
         """Blit: restore the static background, draw the animated artists, encode once."""
+        self.renders += 1
         if self._background is None:
             self.canvas.draw()  # animated artists are left out of a full draw
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
@@ -78,22 +103,119 @@ class Explorer:
         return P.encode_png(self.canvas.buffer_rgba())
 
     def frame(self):
-        """PNG bytes of the current state (rendered once, then cached)."""
+        """PNG bytes of the current state: from the cache if it holds them, else rendered and cached."""
+        if self.closed:
+            raise RuntimeError(f"this {type(self).__name__} is closed; make a new one")
         key = self._state()
         png = self._cache.get(key)
-        if png is None:
-            self._draw()
-            png = self._cache[key] = self._render()
+        if png is not None:
+            self._cache.move_to_end(key)  # now the most recently used
+            return png
+        self._draw()
+        png = self._render()
+        self._store(key, png)
         return png
 
+    def _store(self, key, png):
+        """Cache ``png`` under ``key``; evict the least recently used frames beyond the budget."""
+        if len(png) > self.cache_budget:
+            return
+        self._cache[key] = png
+        self.cache_bytes += len(png)
+        while self.cache_bytes > self.cache_budget:
+            _, old = self._cache.popitem(last=False)
+            self.cache_bytes -= len(old)
+
     def refresh(self):
-        self.image.value = self.frame()
+        if not self.closed:
+            self.image.value = self.frame()
+
+    def close(self):
+        """Close the widgets and release the figure, the frame cache and the data; idempotent.
+
+        The front end removes the widget's view.  A closed explorer holds
+        nothing (a reference kept in ``Out`` or a variable costs no memory) and
+        shows only its name.
+        """
+        if getattr(self, "closed", True):
+            return
+        for c in self.controls:
+            if hasattr(c, "value") and not isinstance(c, (widgets.Button, widgets.Play)):
+                c.unobserve(self._on_change, names="value")
+        _close_tree(self.widget)
+        for link in getattr(self, "links", ()):
+            link.close()
+        _open.discard(self)
+        self.__dict__.clear()  # the figure, the canvas, the background bitmap, the cache, the data
+        self.closed = True
 
     def _repr_mimebundle_(self, **kwargs):
+        if self.closed:
+            return {"text/plain": f"<{type(self).__name__}: closed>"}
         data = self.widget._repr_mimebundle_(**kwargs)
         data["image/png"] = base64.b64encode(self.initial_png).decode("ascii")
         data["text/plain"] = f"<{type(self).__name__}: a live widget; its initial state is shown as a picture where no kernel runs>"
         return data
+
+
+# ---------------------------------------------------------------- open explorers, by cell
+_open = weakref.WeakSet()  # every explorer not yet closed (its widgets keep it alive, not this set)
+_by_cell = {}  # cellId -> (msg_id of the execution that made them, weak references to its explorers)
+
+
+def _close_tree(widget):
+    """Close a widget, its layout and style widgets and, for a box, everything inside it."""
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+        if isinstance(part, widgets.Widget):
+            part.close()
+    widget.close()
+
+
+def _current_execution():
+    """(cellId, msg_id) of the cell being executed, or (None, None) outside a front end that sends cellId.
+
+    JupyterLab and Notebook 7 put the cell's id in the ``execute_request``
+    metadata, which ``IPython.get_ipython().get_parent()`` returns in a kernel.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None, None
+    get_parent = getattr(get_ipython(), "get_parent", None)  # get_ipython() is None outside IPython
+    parent = get_parent() if callable(get_parent) else None
+    if not isinstance(parent, dict):
+        return None, None
+    metadata, header = parent.get("metadata"), parent.get("header")
+    cell_id = metadata.get("cellId") if isinstance(metadata, dict) else None
+    msg_id = header.get("msg_id") if isinstance(header, dict) else None
+    return (cell_id, msg_id) if isinstance(cell_id, str) and cell_id else (None, None)
+
+
+def _register(explorer):
+    """Record a new explorer; close those that an earlier execution of the same cell made."""
+    _open.add(explorer)
+    cell_id, msg_id = _current_execution()
+    if cell_id is None:
+        return
+    made_by, refs = _by_cell.get(cell_id, (None, []))
+    if made_by != msg_id or msg_id is None:  # a re-run (several explorers made by one run all stay)
+        for ref in refs:
+            old = ref()
+            if old is not None and old is not explorer:
+                old.close()
+        refs = []
+    _by_cell[cell_id] = (msg_id, [*refs, weakref.ref(explorer)])
+
+
+def close_all():
+    """Close every open explorer (see :meth:`Explorer.close`); returns how many were open."""
+    explorers = list(_open)
+    for explorer in explorers:
+        explorer.close()
+    _by_cell.clear()
+    return len(explorers)
 
 
 def _slider(description, value, lo, hi, step, fmt=".2f", cls=widgets.FloatSlider):
@@ -210,7 +332,7 @@ class MixtureExplorer(Explorer):
         self.x = None if x is None else np.asarray(x, dtype=float)
         self.title = ax.set_title("")
         self._ymax = None
-        self.animated = [*self.lines, self.total, *self.post, self.title]
+        self.animated = [self.total, *self.lines, *self.post, self.title]  # p(x) under the dashed components
         self._finish()
 
     def params(self):
@@ -284,9 +406,9 @@ class BoundExplorer(Explorer):
         ax.clear()
         now = self.terms()
         ref = self.before or now
-        self.floor = min(now[1], ref[1]) - 0.3 * max(now[2], ref[2], 1.0)
         top = max(now[0], ref[0])
-        ax.set_ylim(self.floor, top + 0.25 * (top - self.floor))
+        self.floor = P.set_bound_axis(ax, min(now[1], ref[1]) - 0.3 * max(now[2], ref[2], 1.0), top)  # a stated baseline
+        ax.set_ylim(self.floor, top + 0.3 * (top - self.floor))  # room for the legend
         ax.set_xlim(-0.7, 1.7)
         if self.before is not None:
             P.draw_bound_bars(ax, *self.before, floor=self.floor)
@@ -358,7 +480,7 @@ class EMAnimator(Explorer):
             value=0, min=0, max=self.n_frames - 1, description="half-step", continuous_update=True,
             layout=widgets.Layout(width="420px"),
         )
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.links = [widgets.jslink((self.play, "value"), (self.slider, "value"))]  # closed with the explorer
         self.controls = [self.play, self.slider]
         self.fig, self.animated = self.picture.fig, self.picture.animated
         self._finish()
@@ -538,7 +660,7 @@ class BernoulliAnimator(Explorer):
         n = len(self.history)
         self.play = widgets.Play(value=0, min=0, max=n - 1, step=1, interval=interval, description="Play")
         self.slider = widgets.IntSlider(value=0, min=0, max=n - 1, description="iteration", continuous_update=True)
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.links = [widgets.jslink((self.play, "value"), (self.slider, "value"))]  # closed with the explorer
         self.controls = [self.play, self.slider]
         self.fig = P.new_figure(1.6 * K + 3.6, 2.4)[0]
         self.fig.clear()

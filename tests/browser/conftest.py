@@ -88,16 +88,33 @@ def lab(tmp_path_factory):
         proc.kill()
 
 
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
 @pytest.fixture(scope="session")
-def browser_context(lab, tmp_path_factory):
+def playwright_session():
+    """One Playwright driver for the whole session (its sync API allows one per thread)."""
+    _browser_or_skip()
     from playwright.sync_api import sync_playwright
 
-    user_data = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(user_data), executable_path=CHROMIUM, viewport={"width": 1280, "height": 800},
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        yield context
-        context.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser_context(lab, playwright_session, tmp_path_factory):
+    user_data = tmp_path_factory.mktemp("chromium-profile")
+    context = playwright_session.chromium.launch_persistent_context(
+        str(user_data), executable_path=CHROMIUM, viewport={"width": 1280, "height": 800}, args=CHROMIUM_ARGS,
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def static_browser(playwright_session):
+    """Chromium for static pages (the website and the slides): no JupyterLab needed."""
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
