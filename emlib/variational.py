@@ -580,8 +580,8 @@ def vb_gmm(X, prior, resp, max_iter=500, tol=1e-8):
     is then a "VB E-step" (q(Z) optimal for the current q(pi, mu, Lambda)) and a
     "VB M-step" (q(pi, mu, Lambda) optimal for that q(Z)).  Each maximises the
     ELBO in its factor, so the ELBO never decreases.  The run stops after
-    ``max_iter`` iterations, or earlier when the ELBO per point rises by less
-    than ``tol``; ``tol = 0`` runs exactly ``max_iter`` iterations.
+    ``max_iter`` iterations, or earlier when the ELBO per point changes by less
+    than ``tol`` (in absolute value); ``tol = 0`` runs exactly ``max_iter`` iterations.
 
     Parameters
     ----------

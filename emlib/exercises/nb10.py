@@ -64,7 +64,7 @@ register(
         diagnose=_pi_diagnose,
         hints=(
             "Under Dir(pi | alpha), E[ln pi_k] is not ln E[pi_k]: the logarithm is concave, so Jensen's inequality makes E[ln pi_k] < ln E[pi_k].",
-            "Differentiate the normaliser: E[ln pi_k] = d/d alpha_k of ln Gamma(alpha_k) - ln Gamma(alpha_hat) ... with alpha_hat = sum_j alpha_j (PRML B.21).",
+            "Differentiate the Dirichlet normaliser: E[ln pi_k] = -d ln C(alpha) / d alpha_k = d/d alpha_k [sum_j ln Gamma(alpha_j) - ln Gamma(alpha_hat)], alpha_hat = sum_j alpha_j (PRML B.21, B.23).",
             "The derivative of ln Gamma is the digamma function psi (emlib.variational.digamma). Return psi(alpha_k) - psi(alpha_hat) for every k, shape (K,).",
         ),
         solution='''
