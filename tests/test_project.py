@@ -7,10 +7,7 @@ import sys
 
 import pytest
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    tomllib = None
+import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -20,7 +17,6 @@ def _names(specs):
     return {re.split(r"[<>=!~ \[;]", s.strip(), maxsplit=1)[0].lower().replace("_", "-") for s in specs}
 
 
-@pytest.mark.skipif(tomllib is None, reason="tomllib needs Python 3.11")
 def test_environment_yml_agrees_with_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pip_names = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
@@ -45,7 +41,6 @@ def _lower_bounds(specs):
     return bounds
 
 
-@pytest.mark.skipif(tomllib is None, reason="tomllib needs Python 3.11")
 def test_oldest_constraints_pin_every_declared_minimum():
     """.ci/constraints-oldest.txt pins each dependency at exactly its declared lower bound."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
