@@ -170,6 +170,8 @@ def main(argv=None):
         fig_9_14(out, X)
         fig_loglik(out, fit)
         gif_em(out, X, fit)
+    # Which matplotlib drew them: another minor release may draw the same figure with other SVG text.
+    (out / "DRAWN_WITH").write_text(f"matplotlib {matplotlib.__version__}\n")
     print(f"wrote {len(list(out.glob('*.*')))} files to {out} in {time.perf_counter() - t0:.1f} s")
 
 

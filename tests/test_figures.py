@@ -30,9 +30,17 @@ def fresh(tmp_path_factory):
     return out
 
 
+def _minor(version):
+    return tuple(version.split(".")[:2])
+
+
 def test_committed_figures_match_a_fresh_run(fresh):
+    drawn_with = (FIGURES / "DRAWN_WITH").read_text().split()[1]
+    if _minor(drawn_with) != _minor(matplotlib.__version__):
+        pytest.skip(f"figures/ was drawn with matplotlib {drawn_with}, this is {matplotlib.__version__}: another minor release "
+                    "writes other SVG; regenerate with `python -m emlib.figures` (the determinism test still runs)")
     committed = {p.name for p in FIGURES.iterdir() if p.suffix in SUFFIXES}
-    regenerated = {p.name for p in fresh.iterdir()}
+    regenerated = {p.name for p in fresh.iterdir() if p.suffix in SUFFIXES}
     assert regenerated == committed, f"only regenerated: {regenerated - committed}; only committed: {committed - regenerated}"
     assert {p.removesuffix(".png") for p in committed if p.endswith(".png")} == {p.removesuffix(".svg") for p in committed if p.endswith(".svg")}
     differ = {n: figcompare.differences(FIGURES / n, fresh / n) for n in sorted(committed)}
