@@ -31,6 +31,9 @@ class VBAnimator(Explorer):
     min_weight : float, components with a smaller E[pi_k] have no ellipse
     """
 
+    #: an animation keeps its whole Play sequence (as EMAnimator)
+    cache_budget = 8 * 2**20
+
     def __init__(self, X, result, labels=("$x_1$", "$x_2$"), min_weight=0.01, interval=300):
         self.X = np.asarray(X, dtype=float)
         self.history, self.elbos = result.history, np.asarray(result.elbos)

@@ -58,8 +58,8 @@ class Explorer:
     """
 
     dpi = 80
-    #: bytes of PNG frames kept per explorer: 8 MB holds about a hundred frames (EM's Play sequence, recent drags)
-    cache_budget = 8 * 2**20
+    #: bytes of PNG frames kept per explorer: 4 MB holds the last 50 to 100 slider positions (recent drags)
+    cache_budget = 4 * 2**20
 
     def _finish(self, caption=None):
         self.fig.set_dpi(self.dpi)  # live frames are rendered at the widget's resolution
@@ -472,6 +472,9 @@ class EMAnimator(Explorer):
     labels : names of the two axes, with units
     """
 
+    #: an animation keeps its whole Play sequence: 8 MB is 81 EM half-steps at N = 1000
+    cache_budget = 8 * 2**20
+
     def __init__(self, X, result, labels=("$x_1$", "$x_2$"), interval=500):
         self.picture = P.EMFigure(X, result.history, result.log_likelihoods, labels=labels)
         self.n_frames = self.picture.n_frames
@@ -653,6 +656,9 @@ class BernoulliAnimator(Explorer):
     result : BernoulliEMResult from :func:`emlib.bernoulli_em`
     shape : (height, width) of one binary image
     """
+
+    #: an animation keeps its whole Play sequence: 8 MB is 81 EM half-steps at N = 1000
+    cache_budget = 8 * 2**20
 
     def __init__(self, result, shape, interval=400):
         self.history, self.lls, self.shape = result.history, np.asarray(result.log_likelihoods), shape
