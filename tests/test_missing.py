@@ -16,6 +16,8 @@ from emlib.missing import (
 )
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# permuting rows and dimensions: a bug of bookkeeping, not of numbers, shows on the first few problems
+FEWER = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def random_gaussian(rng, D):
@@ -66,7 +68,7 @@ def scipy_maximiser(X):
     L0 = np.diag(np.log(np.nanstd(X, axis=0)))
     theta0 = np.concatenate([mean0, L0[np.tril_indices(D)]])
     res = optimize.minimize(lambda t: -scipy_observed_ll(X, *unpack(t, D)) / N, theta0, method="BFGS",
-                            options={"gtol": 1e-9, "maxiter": 2000})
+                            options={"gtol": 1e-7, "maxiter": 2000})  # below 1e-7 its finite-difference gradient only loses precision
     return unpack(res.x, D), -res.fun * N
 
 
@@ -75,7 +77,8 @@ def scipy_maximiser(X):
 def test_em_reaches_the_maximum_found_by_scipy(seed):
     X, _ = problem(seed, N=150, D=3, fraction=0.3)
     (mean, cov), ll_ref = scipy_maximiser(X)
-    fit = missing_em(X, max_iter=500, tol=0)
+    fit = missing_em(X, max_iter=500, tol=1e-13)  # run to EM's own stopping rule (about 30 iterations here)
+    assert fit.converged
     assert fit.log_likelihoods[-1] >= ll_ref - 1e-7 * abs(ll_ref)
     np.testing.assert_allclose(fit.params.mean, mean, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(fit.params.cov, cov, rtol=1e-4, atol=1e-6)
@@ -172,7 +175,7 @@ def test_observed_log_likelihood_never_decreases(prob):
     assert np.all(np.diff(lls) >= -1e-9 * np.abs(lls[1:]))
 
 
-@SETTINGS
+@FEWER
 @given(problems())
 def test_invariant_to_permuting_rows_and_dimensions(prob):
     X, rng = prob

@@ -8,6 +8,8 @@ import emlib
 from .conftest import random_params
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# inputs left unchanged: one write into an argument shows on the first problems that reach it
+FEWER = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -94,7 +96,7 @@ def test_m_step_maximises_q(problem, eps):
         assert emlib.expected_complete_log_likelihood(X, moved, resp) <= Q + 1e-10 * abs(Q)
 
 
-@SETTINGS
+@FEWER
 @given(problems())
 def test_functions_do_not_modify_inputs(problem):
     X, params, rng = problem

@@ -16,6 +16,14 @@ from emlib import variational as V
 
 scipy_special = pytest.importorskip("scipy.special")
 sklearn_mixture = pytest.importorskip("sklearn.mixture")
+threadpoolctl = pytest.importorskip("threadpoolctl")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_blas_thread():
+    """The matrices here are tiny (D <= 3): a second BLAS thread only adds waiting, a lot of it on a busy machine."""
+    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 # ---------------------------------------------------------------- helpers

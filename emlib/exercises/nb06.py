@@ -7,6 +7,8 @@
 
 References are computed with emlib; the mistakes are the slips a student plausibly makes.
 """
+import copy
+
 import numpy as np
 
 from emlib.em import em, init_params
@@ -246,16 +248,29 @@ register(
 
 
 # ---------------------------------------------------------------- 6.7 choosing K three ways
+_CHOOSE_CASES = {}  # rng state on entry -> (the cases, rng state on exit): every check reuses the 15 fits
+
+
 def _choose_cases(rng):
-    """(train, test, {K: fit on train}): few training points, so that the three choices differ."""
-    cases = []
-    for n_train, K_true, D in [(50, 3, 2), (40, 2, 2), (70, 3, 1)]:
-        truth = _random_params(rng, K_true, D)
-        X, _ = sample(truth, n_train + 150, rng)
-        train, test = X[:n_train], X[n_train:]
-        fits = {K: em(train, init_params(train, K, rng), max_iter=200, tol=1e-8, reg_covar=1e-6).params for K in range(1, 6)}
-        cases.append((train, test, fits))
-    return cases
+    """(train, test, {K: fit on train}): few training points, so that the three choices differ.
+
+    The fits are made once per rng state and kept; every call returns fresh copies
+    (an answer that changes `fits` cannot reach a later check) and leaves ``rng``
+    where the computation would have left it.
+    """
+    key = repr(rng.bit_generator.state)
+    if key not in _CHOOSE_CASES:
+        cases = []
+        for n_train, K_true, D in [(50, 3, 2), (40, 2, 2), (70, 3, 1)]:
+            truth = _random_params(rng, K_true, D)
+            X, _ = sample(truth, n_train + 150, rng)
+            train, test = X[:n_train], X[n_train:]
+            fits = {K: em(train, init_params(train, K, rng), max_iter=200, tol=1e-8, reg_covar=1e-6).params for K in range(1, 6)}
+            cases.append((train, test, fits))
+        _CHOOSE_CASES[key] = (cases, rng.bit_generator.state)
+    cases, state = _CHOOSE_CASES[key]
+    rng.bit_generator.state = state
+    return copy.deepcopy(cases)
 
 
 def _choose(train, test, fits, crit_data, heldout_data, best_bic=min, best_heldout=max):
