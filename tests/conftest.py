@@ -1,7 +1,18 @@
+import os
+
 import numpy as np
 import pytest
 
 import emlib
+
+# One BLAS thread per test worker unless the caller chose a number: pytest-xdist already runs one
+# worker per core, and a second BLAS thread on a tiny matrix only waits. Kernels started by nbval
+# inherit the variable. (CI and the closing note run the suite with 1 and with 2 threads explicitly.)
+if not any(v in os.environ for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")):
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
 
 
 @pytest.fixture
