@@ -247,7 +247,7 @@ def evaluate(exercise_id, answer) -> CheckResult:
             msg = "the values differ from the reference. `hint(\"%s\")` may help." % ex.id
         return result(WRONG, msg + where)
     n = f" on {len(cases)} fresh test cases" if ex.kind == "function" and len(cases) > 1 else ""
-    return result(CORRECT, f"Your answer agrees with emlib's{n}.")
+    return result(CORRECT, f"Your answer agrees with the reference{n}.")
 
 
 def _copies(case):
