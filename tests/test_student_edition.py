@@ -26,16 +26,23 @@ def edition(tmp_path_factory):
 
 
 def _solution_lines(nb):
-    """The substantial lines of every solution: solution-tagged cells and BEGIN/END SOLUTION blocks."""
-    lines = set()
+    """The substantial lines that only a solution has (solution-tagged cells, BEGIN/END SOLUTION blocks).
+
+    A line that the notebook also shows outside every solution (a formula the text derives and the
+    exercise asks the student to write again) gives nothing away, so it is not counted.
+    """
+    lines, elsewhere = set(), set()
     for cell in nb["cells"]:
         src = "".join(cell["source"])
         if "solution" in cell.get("metadata", {}).get("tags", []):
             lines |= {ln.strip() for ln in src.splitlines()}
-        for block in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", src, re.S):
+            continue
+        blocks = re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", src, re.S)
+        for block in blocks:
             lines |= {ln.strip() for ln in block.splitlines()}
+        elsewhere |= {ln.strip() for ln in re.sub(r"### BEGIN SOLUTION\n.*?### END SOLUTION", "", src, flags=re.S).splitlines()}
     common = {"", "</details>", "<details>", "return", "else:", "pass", "...", ")", "]", "}", "```", "$$"}
-    return {ln for ln in lines if len(ln) > 12 and ln not in common}
+    return {ln for ln in lines - elsewhere if len(ln) > 12 and ln not in common}
 
 
 def test_stub_replacement():
