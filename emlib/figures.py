@@ -2,7 +2,7 @@
 
 Each figure is computed by emlib and drawn by emlib.plotting (the same code the
 notebooks and widgets use) and written as PNG (150 dpi) and SVG; EM on Old
-Faithful is also written as an animated GIF with matplotlib's Pillow writer.
+Faithful is also written as an animated GIF (frames blitted as in the widgets, saved by Pillow).
 Output is deterministic: a fixed SVG hash salt, no dates or software versions
 in the metadata, and seeded random numbers, so running twice gives identical bytes.
 """
@@ -12,7 +12,9 @@ import time
 
 import matplotlib
 import numpy as np
-from matplotlib.animation import PillowWriter
+import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
 
 from . import plotting as P
 from .bound import bound_slice
@@ -145,13 +147,25 @@ def fig_loglik(out, fit):
     save(fig, out, "loglik_over_iterations")
 
 
-def gif_em(out, X, run):
+def gif_em(out, X, run, dpi=80, fps=3):
+    """EM by half-steps as an animated GIF: the static part is drawn once, each frame blits the moving artists."""
     pic = P.EMFigure(X, run.history, run.log_likelihoods, labels=STD_LABELS, size=(8, 3.6))
-    writer = PillowWriter(fps=3)
-    with writer.saving(pic.fig, out / "em_old_faithful.gif", dpi=80):
-        for frame in range(pic.n_frames):
-            pic.show(frame)
-            writer.grab_frame(facecolor="white")
+    pic.fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(pic.fig)
+    for artist in pic.animated:
+        artist.set_animated(True)  # left out of the full draw below, drawn per frame
+    canvas.draw()
+    background = canvas.copy_from_bbox(pic.fig.bbox)
+    frames = []
+    for frame in range(pic.n_frames):
+        pic.show(frame)
+        canvas.restore_region(background)
+        for artist in pic.animated:
+            pic.fig.draw_artist(artist)
+        rgba = Image.frombuffer("RGBA", canvas.get_width_height(), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)
+        frames.append(rgba.convert("RGB"))
+    frames[0].save(out / "em_old_faithful.gif", save_all=True, append_images=frames[1:], duration=int(1000 / fps), loop=0)
+    plt.close(pic.fig)
 
 
 def main(argv=None):
