@@ -2,6 +2,7 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 import emlib
 
@@ -13,6 +14,12 @@ if not any(v in os.environ for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", 
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
+
+
+# Hypothesis draws the same examples on every run and every machine, and keeps no database of
+# earlier failures: a property test is as reproducible as the rest of the suite.
+settings.register_profile("emlib", derandomize=True, database=None)
+settings.load_profile("emlib")
 
 
 @pytest.fixture

@@ -84,6 +84,10 @@ def test_m_step_maximises_q(problem, eps):
         new = emlib.m_step(X, resp)
     except emlib.ComponentCollapseError:
         return
+    if np.linalg.cond(new.covs).max() > 1e12:
+        # A component holding almost no responsibility has a scatter made of rounding noise in some
+        # direction; Q's maximiser exists in exact arithmetic but not in floating point (Q ~ -1e41).
+        return
     Q = emlib.expected_complete_log_likelihood(X, new, resp)
     K, D = new.means.shape
     for _ in range(5):
