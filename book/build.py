@@ -11,7 +11,9 @@ it there are none).
 Nothing is executed: the pages and the decks show the outputs stored in the notebooks, and a
 widget cell shows the PNG it stored. Everything a page loads is served from the output folder:
 MathJax 2.7 comes from the ``jupyter-server-mathjax`` wheel, reveal.js from the
-``sphinx-revealjs`` wheel, the theme's fonts and icons from ``sphinx-book-theme``.
+``sphinx-revealjs`` wheel, the theme's fonts and icons from ``sphinx-book-theme``. Pages and
+decks with math run ``_static/mathjax-fonts.js``, which loads the math fonts all at once before
+typesetting instead of one after the other.
 """
 import argparse
 import base64
@@ -392,13 +394,16 @@ def build_slides(out, folder=None):
     c.SlidesExporter.exclude_input_prompt = True
     c.SlidesExporter.exclude_output_prompt = True
     exporter = SlidesExporter(config=c)
+    fonts_js = (BOOK / "_static" / "mathjax-fonts.js").read_text(encoding="utf-8")  # as on the website
     decks = []
     level = exporter.log.level
     exporter.log.setLevel("ERROR")  # not "Alternative text is missing" for every stored figure
     try:
         for path in notebooks(folder):
             nb = nbformat.from_dict(slide_cells(nbformat.read(path, as_version=4), path.name))
-            body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}, "reveal": {"width": 1280, "height": 720}})
+            resources = {"metadata": {"name": path.stem}, "reveal": {"width": 1280, "height": 720},
+                         "mathjax_fonts_js": fonts_js}
+            body, _ = exporter.from_notebook_node(nb, resources=resources)
             target = out / f"{path.stem}.slides.html"
             target.write_text(body, encoding="utf-8")
             decks.append((path, target))
@@ -406,7 +411,8 @@ def build_slides(out, folder=None):
         exporter.log.setLevel(level)
     items = "\n".join(f'<li><a href="{t.name}">{notebook_title(p)}</a></li>' for p, t in decks)
     (out / "index.html").write_text(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>EM lecture slides</title></head>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>EM lecture slides</title>\n"
+        "<link rel=\"icon\" href=\"data:,\"></head>\n"
         f"<body><h1>Lecture slides</h1>\n<p>One reveal.js deck per notebook. Keys: arrows to move, "
         f"<kbd>S</kbd> for the speaker notes, <kbd>F</kbd> for full screen.</p>\n<ol>\n{items}\n</ol></body></html>\n",
         encoding="utf-8")
