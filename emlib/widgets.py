@@ -438,7 +438,7 @@ class BoundExplorer(Explorer):
         self._act(lambda: (self.theta, e_step(self.X, self.theta)))
 
     def m_step(self, _button=None):
-        """theta := argmax_theta L(q, theta): L rises, ln p rises at least as much (PRML Fig. 9.13)."""
+        """theta := argmax_theta L(q, theta): L rises; ln p rises at least as much when q is the posterior (right after an E-step, PRML Fig. 9.13), and can fall otherwise."""
         self._act(lambda: (m_step(self.X, self.q()), self.q()))
 
     def _reset(self, _button=None):
