@@ -158,7 +158,8 @@ def _is_stub(value):
 
 
 def _as_tuple(value):
-    return value if isinstance(value, tuple) else (value,)
+    """Several returned values: a tuple, or a list of them (only used where the reference returns a tuple)."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
 def _close(got, expected, rtol, atol):

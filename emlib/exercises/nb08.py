@@ -1,10 +1,12 @@
 """Checked exercises of notebook 08 (a mixture of Bernoulli distributions).
 
+8.3  for each prototype, the nearest fitted component and its distance (a function)
 8.4  ln p(x_n | theta) for every image, in log space (a function)
 8.5  the M-step for the Bernoulli means (a function)
 8.6  one EM iteration for a mixture of exponential distributions (a function)
 
-References for 8.4 and 8.5 are computed with emlib (``bernoulli_log_joint``,
+The reference for 8.3 is a loop over prototypes and components, written here;
+references for 8.4 and 8.5 are computed with emlib (``bernoulli_log_joint``,
 ``bernoulli_m_step``); 8.6 has no emlib counterpart, so its reference is written
 here in log space; the solution of exercise 8.6 in notebook 08 checks it against finite
 differences of Q and a log-likelihood that never decreases.
@@ -21,6 +23,107 @@ def _random_bernoulli_case(rng, N, K, D):
     X = (rng.random((N, D)) < rng.uniform(0.2, 0.8, size=D)).astype(float)
     params = emlib.BernoulliParams(rng.dirichlet(np.full(K, 3.0)), rng.uniform(0.2, 0.8, size=(K, D)))
     return X, params
+
+
+# ---------------------------------------------------------------- 8.3 the nearest component of each prototype
+def _near_cases(rng):
+    """Fitted means (K, D) and targets (P, D); each target is a noisy copy of one mean, so its nearest is clear.
+
+    Shapes vary (K > P, K = P, K < P); when K < P two targets share a component.
+    """
+    cases = []
+    for K, P, D in [(5, 3, 16), (4, 4, 9), (2, 3, 25), (6, 2, 64)]:
+        means = rng.uniform(0.05, 0.95, size=(K, D))
+        own = rng.permutation(K)[:P] if P <= K else rng.integers(K, size=P)
+        targets = np.clip(means[own] + rng.normal(scale=0.05, size=(P, D)), 0.0, 1.0)
+        cases.append((means, targets))
+    return cases
+
+
+def _near_table(means, targets, metric):
+    """distance[p, k] = metric(|mu_k - e_p|) with a loop, the definition written out."""
+    return np.array([[metric(np.abs(m - e)) for m in means] for e in targets])   # (P, K)
+
+
+def _near_from_table(table):
+    index = np.argmin(table, axis=1)
+    return index, table[np.arange(len(table)), index]
+
+
+def _near_reference(means, targets):
+    return _near_from_table(_near_table(means, targets, np.mean))
+
+
+def _near_swapped(means, targets):
+    # for each component the nearest target: shape (K,), the question turned round
+    return _near_from_table(_near_table(means, targets, np.mean).T)
+
+
+def _near_farthest(means, targets):
+    table = _near_table(means, targets, np.mean)
+    index = np.argmax(table, axis=1)
+    return index, table[np.arange(len(table)), index]
+
+
+def _near_sum(means, targets):
+    return _near_from_table(_near_table(means, targets, np.sum))
+
+
+def _near_euclidean(means, targets):
+    return _near_from_table(_near_table(means, targets, lambda d: np.sqrt(np.sum(d ** 2))))
+
+
+def _near_signed(means, targets):
+    # the absolute value forgotten: differences of opposite sign cancel
+    return _near_from_table(np.array([[np.mean(m - e) for m in means] for e in targets]))
+
+
+def _near_diagnose(got, expected, case):
+    try:
+        index = np.asarray(got[0], dtype=float)
+        distance = np.asarray(got[1], dtype=float)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if distance.shape != expected[1].shape or index.shape != expected[0].shape:
+        return None
+    if np.any(distance < 0):
+        return "a mean absolute difference is never negative; some of your distances are"
+    if np.any(distance > 1):
+        return "pixel probabilities lie in [0, 1], so their mean absolute difference is at most 1; some of your distances exceed 1"
+    if np.array_equal(index, expected[0]):
+        return "your indices are right but your distances are not: return each prototype's distance to the component you chose"
+    if np.allclose(distance, expected[1]):
+        return "your distances are right but some indices are not: each index is the position k of the closest component in means"
+    return None
+
+
+register(Exercise(
+    id="8.3",
+    title="For each prototype, the nearest component",
+    kind="function",
+    reference=_near_reference,
+    cases=_near_cases,
+    mistakes=[
+        (_near_swapped, "you found, for each component, its nearest prototype: the question asks, for each prototype (a row of targets), its nearest component, one answer per prototype"),
+        (_near_farthest, "you picked the farthest component (argmax): the closest has the smallest distance"),
+        (_near_sum, "you summed the absolute differences over the pixels: the mean absolute pixel difference divides that sum by D"),
+        (_near_euclidean, "you used the Euclidean distance: the exercise measures the mean absolute pixel difference, (1/D) sum_i |mu_ki - e_pi|"),
+        (_near_signed, "you averaged the signed differences: without the absolute value, pixels that are too dark and too bright cancel"),
+    ],
+    diagnose=_near_diagnose,
+    hints=(
+        "First build a table of distances with one row per prototype and one column per component: entry (p, k) is the average over the pixels i of |mu_ki - e_pi|.",
+        "Broadcasting gives the whole table at once: targets[:, None, :] - means[None, :, :] has shape (P, K, D); take the absolute value and average over the last axis.",
+        "In each row p of that (P, K) table, the index is the position of the smallest entry (np.argmin along the components) and the distance is that smallest entry itself.",
+    ),
+    solution='''
+    def nearest_components(means, targets):
+        dist = np.abs(targets[:, None, :] - means[None, :, :]).mean(axis=2)   # (P, K) mean absolute pixel differences
+        index = np.argmin(dist, axis=1)                                      # closest component of each prototype
+        return index, dist[np.arange(len(targets)), index]
+    ''',
+    seed=803,
+))
 
 
 # ---------------------------------------------------------------- 8.4 ln p(x_n | theta)
