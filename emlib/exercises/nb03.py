@@ -10,7 +10,7 @@ with exact zeros, one-hot rows and q equal to the posterior among them.
 """
 import numpy as np
 
-from .. import GMMParams, e_step, entropy, gaussian_logpdf, lower_bound, mixture_log_likelihood, sample
+from .. import GMMParams, e_step, entropy, gaussian_logpdf, log_joint, lower_bound, mixture_log_likelihood, sample
 from . import Exercise, register
 
 
@@ -122,17 +122,13 @@ def _log_joint_no_prior(X, params):
     return np.stack([gaussian_logpdf(X, m, c) for m, c in zip(params.means, params.covs)], axis=1)
 
 
-def _log_joint(X, params):
-    return np.log(params.weights) + _log_joint_no_prior(X, params)
-
-
 def _xlogy(q, y):
     mask = q > 0
     return float(np.sum(q[mask] * y[mask]))
 
 
 def _bound_no_entropy(X, params, q):
-    return _xlogy(q, _log_joint(X, params))
+    return _xlogy(q, log_joint(X, params))
 
 
 def _bound_no_prior(X, params, q):
@@ -140,12 +136,12 @@ def _bound_no_prior(X, params, q):
 
 
 def _bound_entropy_sign(X, params, q):
-    return _xlogy(q, _log_joint(X, params)) + _xlogy(q, np.log(np.where(q > 0, q, 1.0)))
+    return _xlogy(q, log_joint(X, params)) + _xlogy(q, np.log(np.where(q > 0, q, 1.0)))
 
 
 def _bound_naive(X, params, q):
     with np.errstate(divide="ignore", invalid="ignore"):
-        return float(np.sum(q * (_log_joint(X, params) - np.log(q))))
+        return float(np.sum(q * (log_joint(X, params) - np.log(q))))
 
 
 def _bound_is_log_p(X, params, q):

@@ -64,10 +64,6 @@ def _alpha_cases(rng):
 
 
 # ---------------------------------------------------------------- helpers
-def _log_joint(X, params):
-    return emlib.log_joint(X, params)  # (N, K): ln pi_k + ln N(x_n | mu_k, Sigma_k)
-
-
 def _normalise(a, axis):
     m = np.max(a, axis=axis, keepdims=True)
     e = np.exp(a - m)
@@ -100,11 +96,11 @@ def _resp_reference(X, params):
 
 
 def _resp_over_n(X, params):
-    return _normalise(_log_joint(X, params), axis=0)
+    return _normalise(emlib.log_joint(X, params), axis=0)
 
 
 def _resp_no_weights(X, params):
-    return _normalise(_log_joint(X, params) - np.log(params.weights), axis=1)
+    return _normalise(emlib.log_joint(X, params) - np.log(params.weights), axis=1)
 
 
 def _resp_transposed(X, params):
@@ -112,7 +108,7 @@ def _resp_transposed(X, params):
 
 
 def _resp_log(X, params):
-    lj = _log_joint(X, params)
+    lj = emlib.log_joint(X, params)
     m = np.max(lj, axis=1, keepdims=True)
     return lj - (m + np.log(np.exp(lj - m).sum(axis=1, keepdims=True)))
 
