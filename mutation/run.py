@@ -1,0 +1,293 @@
+"""Run the notebooks under the mutants and write the kill matrix.
+
+    python -m mutation.run                       # everything: writes mutation/kill_matrix.json and REPORT.md
+    python -m mutation.run --check               # the same, and exit 1 unless every bar is met (CI)
+    python -m mutation.run --notebooks 03 04     # only these notebooks (prints, writes nothing)
+    python -m mutation.run --mutants kl_swapped  # only these mutants (prints, writes nothing)
+    python -m mutation.run --smoke               # one mutant per notebook, stop at the first failing cell
+
+A notebook is run with nbclient in a fresh kernel. A library mutant is installed by an extra first
+cell (``mutation.install(name)``) before the notebook imports anything; a source mutant edits one
+line of one code cell. Every cell runs (``allow_errors``), and each cell whose execution raises is
+recorded: a cell *kills* a mutant when it raises ``AssertionError`` (a check failed); any other
+exception (emlib refusing the wrong numbers, say) also counts as the mutant being detected, and the
+report marks it as a crash.
+
+The bars (``--check``):
+  1. every mutant is detected in every notebook that teaches the step it breaks (``teaches``);
+  2. every code cell with an ``assert`` kills at least one mutant, or carries the cell tag
+     ``check-identity`` (and its text says that the check is an identity).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NB_DIR = ROOT / "notebooks"
+HERE = ROOT / "mutation"
+IDENTITY_TAG = "check-identity"
+ASSERT_RE = re.compile(r"^\s*assert\b|np\.testing\.assert_|\bassert_allclose\(", re.M)
+
+# One mutant per notebook for the fast subset that the README's test command runs (tests/test_mutation.py):
+SMOKE = {
+    "01": "gauss_mle_unbiased",
+    "02": "estep_normalise_over_n",
+    "03": "logjoint_affine",
+    "04": "mstep_cov_old_means",
+    "05": "estep_normalise_over_n",
+    "06": "n_parameters_KD2",
+    "07": "logjoint_half_lost",
+    "08": "bernoulli_mstep_no_gamma",
+    "09": "missing_no_C",
+    "10": "vb_no_D_over_beta",
+}
+
+
+def notebooks():
+    return {p.name[:2]: p for p in sorted(NB_DIR.glob("[0-9][0-9]_*.ipynb"))}
+
+
+def assert_cells(nb):
+    """Indices of code cells that hold an assert, and whether each is tagged as an identity."""
+    out = {}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and ASSERT_RE.search(cell.source):
+            out[i] = IDENTITY_TAG in cell.metadata.get("tags", [])
+    return out
+
+
+def _apply_source_mutant(nb, m):
+    hits = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and m.find in c.source]
+    if len(hits) != 1:
+        raise RuntimeError(f"source mutant {m.name}: {m.find!r} occurs in {len(hits)} code cells of notebook "
+                           f"{m.notebook}, not exactly one")
+    cell = nb.cells[hits[0]]
+    cell.source = cell.source.replace(m.find, m.replace, m.count)
+    return hits[0]
+
+
+def execute(key, mutant_name, stop_early=False, timeout=600):
+    """Run notebook ``key`` under ``mutant_name`` (None: clean). Returns a dict of what raised where."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    from mutation.catalogue import MUTANTS, all_mutants
+
+    all_mutants()
+    path = notebooks()[key]
+    nb = nbformat.read(path, as_version=4)
+    offset, mutated_cell = 0, None
+    m = MUTANTS.get(mutant_name) if mutant_name else None
+    if m is not None and m.kind == "source":
+        mutated_cell = _apply_source_mutant(nb, m)
+    elif m is not None:
+        setup = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+                 f"import mutation; mutation.install({mutant_name!r})")
+        nb.cells.insert(0, nbformat.v4.new_code_cell(setup))
+        offset = 1
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=not stop_early,
+                            resources={"metadata": {"path": str(NB_DIR)}})
+    t0 = time.perf_counter()
+    try:
+        client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up warnings
+    except CellExecutionError:
+        pass
+    seconds = time.perf_counter() - t0
+    errors = []
+    for i, cell in enumerate(nb.cells):
+        if i < offset or cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                errors.append({"cell": i - offset, "ename": out["ename"], "evalue": out["evalue"][:300]})
+                break
+    if offset and errors and errors[0]["cell"] < 0:
+        raise RuntimeError(f"mutant {mutant_name} failed to install: {errors[0]}")
+    return {"notebook": key, "mutant": mutant_name, "errors": errors, "seconds": round(seconds, 1),
+            "mutated_cell": mutated_cell}
+
+
+def _job(args):
+    return execute(*args)
+
+
+def plan(keys=None, names=None):
+    from mutation.catalogue import all_mutants
+
+    nbs = notebooks()
+    keys = keys or list(nbs)
+    runs = []
+    for m in all_mutants():
+        if names and m.name not in names:
+            continue
+        for key in (*m.teaches, *m.also):
+            if key in keys and key in nbs:
+                runs.append((key, m.name))
+    return runs
+
+
+def run_all(runs, jobs, stop_early=False):
+    results = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for res in pool.map(_job, [(k, n, stop_early) for k, n in runs]):
+            first = res["errors"][0] if res["errors"] else None
+            where = f"cell {first['cell']} {first['ename']}" if first else "SURVIVED"
+            print(f"  {res['notebook']} {res['mutant'] or '(clean)':32s} {where:34s} {res['seconds']:6.1f} s", flush=True)
+            results.append(res)
+    return results
+
+
+def evaluate(results):
+    """The bars: survivors among teaching notebooks, and assert cells that kill nothing."""
+    import nbformat
+
+    from mutation.catalogue import MUTANTS
+
+    survivors = []
+    kills = {}  # (nb, cell) -> set of mutant names killed by an AssertionError in that cell
+    for r in results:
+        if r["mutant"] is None:
+            continue
+        m = MUTANTS[r["mutant"]]
+        if not r["errors"] and r["notebook"] in m.teaches:
+            survivors.append((r["notebook"], r["mutant"]))
+        for e in r["errors"]:
+            if e["ename"] == "AssertionError":
+                kills.setdefault((r["notebook"], e["cell"]), set()).add(r["mutant"])
+    cells = {}
+    idle = []
+    for key, path in notebooks().items():
+        nb = nbformat.read(path, as_version=4)
+        for i, tagged in assert_cells(nb).items():
+            killed = sorted(kills.get((key, i), ()))
+            first = next((ln for ln in nb.cells[i].source.splitlines() if ln.strip()), "")
+            cells[(key, i)] = {"tagged_identity": tagged, "killed": killed, "first_line": first[:80]}
+            if not killed and not tagged:
+                idle.append((key, i))
+    return survivors, cells, idle
+
+
+def write_report(results, seconds, jobs):
+    from mutation.catalogue import MUTANTS
+
+    survivors, cells, idle = evaluate(results)
+    (HERE / "kill_matrix.json").write_text(json.dumps(
+        {"results": [r for r in results], "survivors": survivors, "idle_cells": idle}, indent=1) + "\n")
+    keys = list(notebooks())
+    by = {(r["notebook"], r["mutant"]): r for r in results}
+    lines = [
+        "# Kill matrix: which notebook check catches which wrong emlib",
+        "",
+        "Regenerate with `.venv/bin/python -m mutation.run` (writes this file and `kill_matrix.json`; "
+        f"this run: {len([r for r in results if r['mutant']])} mutant runs and {len(keys)} clean runs, "
+        f"{seconds / 60:.1f} min with {jobs} workers). How it works: `mutation/README.md`.",
+        "",
+        f"- Survivors in a notebook that teaches the step: **{len(survivors)}**"
+        + ("" if not survivors else " (" + ", ".join(f"{k}:{n}" for k, n in survivors) + ")"),
+        f"- Assert-bearing cells that kill no mutant and are not tagged `{IDENTITY_TAG}`: **{len(idle)}**"
+        + ("" if not idle else " (" + ", ".join(f"{k} cell {i}" for k, i in idle) + ")"),
+        "",
+        "## Matrix",
+        "",
+        "Each entry is the first cell that failed under the mutant: `c12` an assert (AssertionError), "
+        "`c12!` another exception (emlib refused the numbers). **bold**: a notebook that teaches the step. "
+        "`SURVIVED`: nothing failed. Blank: not run (the notebook does not use the step).",
+        "",
+        "| mutant | kind | " + " | ".join(keys) + " |",
+        "|---|---|" + "---|" * len(keys),
+    ]
+    for m in MUTANTS.values():
+        row = []
+        for k in keys:
+            r = by.get((k, m.name))
+            if r is None:
+                row.append("")
+                continue
+            if r["errors"]:
+                e = r["errors"][0]
+                first_assert = next((x for x in r["errors"] if x["ename"] == "AssertionError"), None)
+                txt = f"c{e['cell']}" + ("" if e["ename"] == "AssertionError" else "!")
+                if first_assert and first_assert is not e:
+                    txt += f", c{first_assert['cell']}"
+            else:
+                txt = "SURVIVED"
+            row.append(f"**{txt}**" if k in m.teaches else txt)
+        lines.append(f"| `{m.name}` | {m.kind} | " + " | ".join(row) + " |")
+    lines += ["", "## The mutants", ""]
+    for m in MUTANTS.values():
+        where = f"notebook {m.notebook}, cell {by.get((m.notebook, m.name), {}).get('mutated_cell')}" \
+            if m.kind == "source" else "emlib: " + ", ".join(f"`{t}`" for t in m.patches)
+        lines.append(f"- `{m.name}` ({where}): {m.doc}")
+    lines += ["", "## The checks", "", "Every code cell with an assert, and the mutants its asserts kill.", ""]
+    for key in keys:
+        lines += [f"### Notebook {key}", "", "| cell | first line | kills |", "|---|---|---|"]
+        for (k, i), c in sorted(cells.items()):
+            if k != key:
+                continue
+            kills = ", ".join(f"`{n}`" for n in c["killed"])
+            if c["tagged_identity"]:
+                kills = (kills + "; " if kills else "") + f"tagged `{IDENTITY_TAG}`"
+            first = c["first_line"].replace("|", "\\|").replace("`", "'")
+            lines.append(f"| {i} | `{first}` | {kills or '**nothing**'} |")
+        lines.append("")
+    (HERE / "REPORT.md").write_text("\n".join(lines) + "\n")
+    return survivors, idle
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--notebooks", nargs="*")
+    ap.add_argument("--mutants", nargs="*")
+    ap.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
+    ap.add_argument("--check", action="store_true", help="exit 1 unless every bar is met")
+    ap.add_argument("--smoke", action="store_true", help="one mutant per notebook, stop at the first failure")
+    ap.add_argument("--no-clean", action="store_true", help="skip the clean runs (a partial run)")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    keys = [k.zfill(2) for k in args.notebooks] if args.notebooks else None
+    t0 = time.perf_counter()
+    if args.smoke:
+        runs = [(k, n) for k, n in SMOKE.items() if not keys or k in keys]
+        results = run_all(runs, args.jobs, stop_early=True)
+        bad = [r for r in results if not any(e["ename"] == "AssertionError" for e in r["errors"])]
+        print(f"smoke: {len(results) - len(bad)} of {len(results)} mutants killed by an assert "
+              f"in {time.perf_counter() - t0:.0f} s")
+        return 1 if bad else 0
+    runs = plan(keys, args.mutants)
+    clean = [] if args.no_clean else [(k, None) for k in (keys or notebooks())]
+    print(f"{len(runs)} mutant runs + {len(clean)} clean runs, {args.jobs} workers", flush=True)
+    results = run_all(clean + runs, args.jobs)
+    broken = [r for r in results if r["mutant"] is None and r["errors"]]
+    if broken:
+        for r in broken:
+            print(f"notebook {r['notebook']} fails without any mutant: {r['errors'][0]}")
+        return 2
+    seconds = time.perf_counter() - t0
+    full = keys is None and args.mutants is None and not args.no_clean
+    if full:
+        survivors, idle = write_report(results, seconds, args.jobs)
+    else:
+        survivors, cells, idle = evaluate(results)
+        idle = [c for c in idle if keys is None or c[0] in keys]
+        if args.mutants:  # a partial run cannot judge the cells
+            idle = []
+    print(f"{seconds / 60:.1f} min; survivors in teaching notebooks: {len(survivors)} {survivors}")
+    print(f"assert cells that kill nothing (untagged): {len(idle)} {idle}")
+    if args.check and (survivors or idle):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
