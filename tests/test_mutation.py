@@ -1,0 +1,105 @@
+"""The mutation harness (mutation/): every mutant really is wrong, and the fast subset is killed.
+
+The full kill matrix (every notebook under every mutant that concerns it) is its own CI pass
+(`.ci/run mutation`, about 5 minutes); here run only its smoke subset, one mutant per notebook.
+"""
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import emlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mutation import catalogue  # noqa: E402
+from mutation.run import SMOKE, notebooks  # noqa: E402
+
+
+def fingerprint():
+    """emlib's answers on small fixed problems: one number per step the mutants can touch."""
+    rng = np.random.default_rng(0)
+    params = emlib.GMMParams(np.array([0.2, 0.3, 0.5]), rng.normal(size=(3, 2)) * 2,
+                             np.array([np.eye(2) * s for s in (0.5, 1.0, 2.0)]) + 0.1)
+    X, _ = emlib.sample(params, 40, rng)
+    far = np.vstack([X, [[60.0, -60.0]]])
+    out = {}
+    resp = emlib.e_step(X, params)
+    out["e_step"] = resp
+    out["e_step_far"] = emlib.e_step(far, params)
+    out["m_step"] = np.concatenate([np.ravel(a) for a in emlib.m_step(X, resp)])
+    fit = emlib.em(X, params, max_iter=3, tol=0)
+    out["em"] = np.concatenate([np.ravel(a) for a in fit.params])
+    out["loglik"] = emlib.mixture_log_likelihood(X, params)
+    out["loglik_far"] = emlib.mixture_log_likelihood(far, params)
+    q = np.full_like(resp, 1 / 3)
+    out["bound"] = [emlib.lower_bound(X, params, q), emlib.kl_divergence(X, params, q), emlib.entropy(q),
+                    emlib.expected_complete_log_likelihood(X, params, resp)]
+    out["n_parameters"] = emlib.n_parameters(3, 2)
+    out["bic"] = emlib.bic(X, params)
+    y = rng.normal(size=(30, 2))
+    out["gauss"] = np.concatenate([np.ravel(a) for a in emlib.gaussian_mle(y)]
+                                  + [emlib.gaussian_logpdf(y[:3], np.zeros(2), np.eye(2) * 2)])
+    B = (rng.random((30, 4)) < 0.4).astype(float)
+    bp = emlib.BernoulliParams(np.array([0.4, 0.6]), np.array([[0.2, 0.7, 0.4, 0.9], [0.8, 0.3, 0.5, 0.1]]))
+    br = emlib.bernoulli_e_step(B, bp)
+    out["bernoulli"] = np.concatenate([np.ravel(br), *map(np.ravel, emlib.bernoulli_m_step(B, br))])
+    Y = rng.normal(size=(30, 3)) @ np.array([[1, 0.5, 0.2], [0, 1, 0.4], [0, 0, 1]])
+    Y[::3, 1] = np.nan
+    Y[1::4, 2] = np.nan
+    mfit = emlib.missing_em(Y, max_iter=3)
+    out["missing"] = np.concatenate([np.ravel(a) for a in mfit.params])
+    prior = emlib.vb_prior(X, alpha0=0.5)
+    post = emlib.vb_m_step(X, resp, prior)
+    out["vb"] = np.concatenate([np.ravel(emlib.vb_e_step(X, post)), np.ravel(post.m), post.nu])
+    out["vb_expectations"] = np.concatenate([emlib.expected_log_det_precision(post.W_inv, post.nu),
+                                             emlib.expected_log_weights(post.alpha)])
+    out["elbo"] = emlib.elbo(X, emlib.vb_e_step(X, post), post, prior)
+    return out
+
+
+def differs(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        return True
+    with np.errstate(invalid="ignore"):
+        return not np.allclose(a, b, rtol=1e-8, atol=1e-10, equal_nan=False)
+
+
+CLEAN = fingerprint()
+
+
+@pytest.mark.parametrize("name", [m.name for m in catalogue.library_mutants()])
+def test_library_mutant_is_really_wrong(name):
+    """No mutant is equivalent to emlib: installed, it changes at least one of emlib's answers (or raises)."""
+    try:
+        catalogue.install(name)
+        try:
+            mutated = fingerprint()
+        except (ValueError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError):
+            return  # emlib refuses the wrong numbers: a change too
+    finally:
+        catalogue.uninstall()
+    changed = [k for k in CLEAN if differs(CLEAN[k], mutated[k])]
+    assert changed, f"mutant {name} changes nothing emlib computes: it is an equivalent mutant"
+    assert not differs(fingerprint()["e_step"], CLEAN["e_step"]), "uninstall did not restore emlib"
+
+
+def test_catalogue_is_complete():
+    mutants = catalogue.all_mutants()
+    assert len(catalogue.library_mutants()) >= 30
+    taught = {k for m in mutants for k in m.teaches}
+    assert taught >= set(notebooks()), f"notebooks that no mutant concerns: {set(notebooks()) - taught}"
+    assert set(SMOKE) == set(notebooks())
+    for m in mutants:
+        assert m.doc and m.teaches, m.name
+
+
+def test_smoke_subset_is_killed():
+    """One mutant per notebook: each notebook, run under it, fails at an assert (not only a crash)."""
+    res = subprocess.run([sys.executable, "-m", "mutation.run", "--smoke", "--jobs", "1"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=1200)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
