@@ -365,12 +365,12 @@ def draw_em_panels(axes, X, result, iterations=(1, 2, 5, 20), labels=("$x_1$", "
     """PRML Fig. 9.8: the start, the first E-step, then the fit after the given iterations.
 
     ``axes`` holds 2 + len(iterations) axes.  The colours of the panel for
-    iteration L are the responsibilities of the E-step before that M-step.
+    iteration t are the responsibilities of the E-step before that M-step.
     """
 
     hist = result.history
     panels = [("start", hist[0], None), ("first E-step", hist[0], e_step(X, hist[0]))]
-    panels += [(f"L = {L}", hist[L], e_step(X, hist[L - 1])) for L in iterations if L < len(hist)]
+    panels += [(f"t = {t}", hist[t], e_step(X, hist[t - 1])) for t in iterations if t < len(hist)]
     for ax, (title, params, resp) in zip(np.ravel(axes), panels):
         draw_gmm_2d(ax, X, params, resp, labels=labels)
         set_limits(ax, X)
