@@ -729,6 +729,47 @@ def _():
     return {"emlib.variational:_m_step": factory}
 
 
+@mutant("vb_W_no_prior", "W_k^-1 = N_k S_k + beta0 N_k/(beta0 + N_k)(xbar_k - m0)(xbar_k - m0)^T, the W_0^-1 term of "
+        "PRML 10.62 forgotten", teaches=("10",))
+def _():
+    def factory(orig):
+        def _m_step(X, resp, prior):
+            post = orig(X, resp, prior)
+            return post._replace(W_inv=post.W_inv - prior.W0_inv[None] + 1e-12 * np.eye(X.shape[1])[None])
+
+        return _m_step
+
+    return {"emlib.variational:_m_step": factory}
+
+
+@mutant("vb_alpha_no_prior", "alpha_k = N_k, the prior count alpha_0 of PRML 10.58 forgotten", teaches=("10",))
+def _():
+    def factory(orig):
+        def _m_step(X, resp, prior):
+            post = orig(X, resp, prior)
+            return post._replace(alpha=np.maximum(post.alpha - prior.alpha0, 1e-300))
+
+        return _m_step
+
+    return {"emlib.variational:_m_step": factory}
+
+
+@mutant("vb_elbo_no_wishart_trace", "E[ln p(mu, Lambda)] (PRML 10.74) without -1/2 sum_k nu_k Tr(W_0^-1 W_k)",
+        teaches=("10",))
+def _():
+    def factory(orig):
+        def _elbo_terms(X, resp, post, prior):
+            terms = orig(X, resp, post, prior)
+            L = np.linalg.cholesky(post.W_inv)
+            C0 = np.linalg.cholesky(prior.W0_inv)
+            trace = np.sum(np.linalg.solve(L, np.broadcast_to(C0, L.shape)) ** 2, axis=(1, 2))
+            return terms._replace(log_p_mu_lambda=terms.log_p_mu_lambda + 0.5 * float(np.sum(post.nu * trace)))
+
+        return _elbo_terms
+
+    return {"emlib.variational:_elbo_terms": factory}
+
+
 # -------------------------------------------------------------------------------------- loading
 
 
