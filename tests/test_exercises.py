@@ -104,6 +104,36 @@ def test_mistakes_get_their_hint(ex):
         assert message in result.message, f"{ex.id}: expected hint '{message}', got '{result.message}'"
 
 
+def _same_output(a, b, ex):
+    """Two outputs (arrays, numbers, tuples of them) agree at the exercise's tolerance; NaN equals NaN, inf equals inf."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)) and not np.isscalar(a):
+        return len(a) == len(b) and all(_same_output(x, y, ex) for x, y in zip(a, b))
+    try:
+        x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return x.shape == y.shape and bool(np.allclose(x, y, rtol=ex.rtol, atol=ex.atol, equal_nan=True))
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_no_two_mistakes_coincide_on_a_case(ex):
+    """A mistake is named when the answer reproduces it on every case; two mistakes that give the same output on a
+    case would make that case blind to the difference, and a mistake equal to the reference everywhere is none."""
+    import copy
+
+    cases = ex.test_cases()
+    outputs = []
+    for mistake, message in ex.mistakes:
+        with np.errstate(all="ignore"):
+            outputs.append((message, [mistake(*copy.deepcopy(c)) for c in cases]))
+    references = [ex.reference(*copy.deepcopy(c)) for c in cases]
+    for i, (m1, out1) in enumerate(outputs):
+        assert not all(_same_output(o, r, ex) for o, r in zip(out1, references)), f"{ex.id}: '{m1}' equals the reference on every case"
+        for m2, out2 in outputs[i + 1:]:
+            for k, (a, b) in enumerate(zip(out1, out2)):
+                assert not _same_output(a, b, ex), f"{ex.id}, test case {k + 1}: '{m1}' and '{m2}' give the same output"
+
+
 @pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
 def test_messages_never_print_the_answer(ex):
     """Neither a wrong answer's message nor a hint contains the reference's numbers."""

@@ -761,8 +761,8 @@ def _array_pattern(gs, es, ex):
             bad = [i for i in range(g.shape[0]) if not np.allclose(g[i], e[i], **tol)]
             if 0 < len(bad) < g.shape[0]:
                 shown = ", ".join(str(i) for i in bad[:6]) + (", ..." if len(bad) > 6 else "")
-                return (f"it is right along most of its first axis but not at index {shown} (of {g.shape[0]}): "
-                        "a special case (a zero, an extreme point, the last index of a loop)?")
+                return (f"along its first axis it is right at {g.shape[0] - len(bad)} of {g.shape[0]} indices but not at "
+                        f"index {shown}: a special case (a zero, an extreme point, the last index of a loop)?")
     return None
 
 
@@ -913,8 +913,12 @@ def _evaluate_function(ex, answer, limit):
         return WRONG, f"your function returned {runs[stubs[0]].value!r} ({where(stubs[0])}): is a `return` missing?"
     if changed:
         i, name, path = changed[0]
-        detail = f" (its {path.lstrip('.')})" if path.startswith(".") else ""
-        return WRONG, (f"your function changed its input `{name}`{detail} ({where(i)}): the notebooks reuse their arrays, "
+        if path.startswith("."):
+            field_name = path[1:].split(".")[0].split("[")[0]
+            return WRONG, (f"your function changed its input `{name}` (it wrote into `{name}.{field_name}`; {where(i)}): "
+                           f"the notebooks reuse their parameters, so copy before writing (`w = {name}.{field_name}.copy()`) "
+                           f"or build new arrays")
+        return WRONG, (f"your function changed its input `{name}` ({where(i)}): the notebooks reuse their arrays, "
                        f"so work on a copy (`{name} = {name} - m`, not `{name} -= m`; `np.sort(...)`, not `.sort()`)")
     def ask(*args):
         """The answer on other arguments (for a diagnosis), read like its outputs; None if that fails."""
@@ -997,7 +1001,9 @@ def _judge(ex, raw, expected, mistakes, alternatives, cases, where, ask):
             except Exception:  # noqa: BLE001  a diagnosis is a courtesy: an odd answer must not break the check
                 msg = None
             if msg:
-                return WRONG, msg + suffix(i) + note
+                right_on = [str(k + 1) for k in range(n) if k not in failing]
+                also = f"; right on test case{'s' if len(right_on) > 1 else ''} {_join(right_on)}" if right_on and where(i) else ""
+                return WRONG, msg + (f" ({where(i)}{also})" if where(i) else "") + note
     try:
         msg = _structural(ex, gots, expected, failing, where)
     except Exception:  # noqa: BLE001

@@ -14,6 +14,7 @@ from emlib.em import e_step, m_step
 from emlib.mixture import GMMParams, log_joint, mixture_log_likelihood
 
 from . import Exercise, fmt, register, tolerance
+from .nb01 import centred_elsewhere
 
 
 def _random_params(rng, K, D, spread=4.0):
@@ -109,6 +110,10 @@ def responsibility_properties(got, expected, case, ask=None, what="responsibilit
     if np.any(g > 1 + tol):
         return f"some of your {what} exceed 1, so they are no probabilities: divide by p(x_n), the sum over k of pi_k N(x_n | mu_k, Sigma_k)"
     rows = g.sum(axis=1)
+    if g.shape[1] > 1 and np.all((np.abs(g) <= tol) | (np.abs(g - 1) <= tol)) and not np.all(
+            (np.asarray(expected) < 1e-6) | (np.asarray(expected) > 1 - 1e-6)):
+        return (f"your {what} are all 0 or 1: hard assignments; gamma(z_nk) is the posterior probability of component k, "
+                "a number between 0 and 1")
     if not np.allclose(rows, 1.0, rtol=0, atol=tol):
         worst = rows[np.argmax(np.abs(rows - 1.0))]
         cols = g.sum(axis=0)
@@ -250,7 +255,7 @@ register(
         cases=lambda rng: _mixture_cases(rng, one_component=False),  # with K = 1 three of the mistakes coincide
         describe=_mixture_describe,
         returns="a float",
-        forbidden=("emlib.mixture_log_likelihood", "emlib.em", "emlib.e_step"),
+        forbidden=("emlib.mixture_log_likelihood",),
         mistakes=[
             (_ll_log_of_sum, "your value is -inf on points far from every component: exp underflowed to 0 before the log; subtract each row's maximum first (log-sum-exp)"),
             (_ll_sum_of_logs, "you summed the logs over k: ln p(x_n) = ln sum_k pi_k N(...), the sum over k sits inside the logarithm"),
@@ -337,6 +342,16 @@ def _complete_diagnose(got, expected, case, ask):
         return "one of your Sigma_k is not symmetric: average the outer products (x_n - mu_k)(x_n - mu_k)^T"
     if np.any(np.linalg.eigvalsh((g + np.swapaxes(g, 1, 2)) / 2)[:, 0] < -tol * scale):
         return "one of your Sigma_k has a negative eigenvalue, which an average of outer products cannot have"
+    e = np.asarray(expected)
+    empty = [k for k in range(K) if np.all(g[k] == 0)]
+    if empty:
+        return f"your Sigma_k for k = {', '.join(map(str, empty))} is all zeros: did your loop skip that component?"
+    if X.shape[1] > 1 and np.allclose(g, g * np.eye(X.shape[1]), atol=tol * scale) and not np.allclose(e, e * np.eye(X.shape[1])):
+        return "your Sigma_k are diagonal: the covariances between coordinates (the off-diagonal entries) are missing"
+    for k in range(K):
+        if centred_elsewhere(g[k], e[k], tol):
+            return (f"your Sigma_{k} exceeds the ML covariance by a rank-one term (m - c)(m - c)^T: you centred component {k}'s "
+                    "points on a point c other than their own mean m = mu_k")
     shifted = ask(X + 5.0, z, K)
     if shifted is not None and not np.allclose(np.asarray(shifted, dtype=float), g, rtol=tol, atol=tol * scale):
         return "your Sigma_k change when all the points move by the same vector: centre each component's points on their own mean mu_k"
@@ -348,7 +363,6 @@ def _complete_diagnose(got, expected, case, ask):
     twice = ask(np.vstack([X, X]), np.concatenate([z, z]), K)
     if twice is not None and not np.allclose(np.asarray(twice, dtype=float), g, rtol=tol, atol=tol * scale):
         return "for the data written twice your Sigma_k should not change; yours do: divide component k's sum by its own count N_k"
-    e = np.asarray(expected)
     bad = [k for k in range(K) if not np.allclose(g[k], e[k], rtol=1e-6, atol=1e-9 * scale)]
     if bad and len(bad) < K:
         counts = np.bincount(z, minlength=K)
@@ -366,7 +380,6 @@ register(
         cases=_complete_cases,
         describe=_complete_describe,
         returns="a (K, D, D) array",
-        forbidden=("emlib.m_step", "emlib.em"),
         mistakes=[
             (_complete_n_minus_1, "you used 1/(N_k - 1) in Sigma_k: the ML covariance divides by N_k"),
             (_complete_global_mean, "your Sigma_k is centred on the mean of all the data: centre each component's points on their own mean mu_k"),

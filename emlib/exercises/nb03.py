@@ -11,7 +11,7 @@ with exact zeros, one-hot rows and q equal to the posterior among them.
 import numpy as np
 
 from .. import GMMParams, e_step, entropy, gaussian_logpdf, log_joint, lower_bound, mixture_log_likelihood, sample
-from . import Exercise, register
+from . import Exercise, fmt, register, tolerance
 
 
 # ---------------------------------------------------------------- test cases
@@ -44,9 +44,36 @@ def _problem(rng, N=30, K=3, D=2):
 
 # ---------------------------------------------------------------- 3.4 KL for a table
 def _kl_cases(rng):
-    X, params = _problem(rng)
-    post = e_step(X, params)
-    return [(q, post) for q in _tables(rng, post)]
+    """Tables for K = 3, 2, 4 and 5: random, with exact zeros (some rows one-hot), one-hot; and one with tiny p."""
+    cases = []
+    for N, K, D in ((30, 3, 2), (12, 2, 1), (20, 4, 3)):
+        X, params = _problem(rng, N, K, D)
+        post = e_step(X, params)
+        random, zeros, _, one_hot = _tables(rng, post)
+        cases += [(random, post), (zeros, post)] + ([(one_hot, post)] if K == 3 else [])
+    p = rng.dirichlet(np.ones(5), size=6)
+    p[:, 0] = 1e-200  # q puts mass where p is nearly 0: a huge but finite KL
+    p /= p.sum(axis=1, keepdims=True)
+    cases.append((rng.dirichlet(np.ones(5), size=6), p))
+    return cases
+
+
+def _table_describe(case):
+    q = case[2] if len(case) == 3 else case[0]
+    N, K = q.shape
+    text = f"N = {N} rows, K = {K}"
+    if np.all(np.isin(q, (0.0, 1.0))):
+        text += ", q one-hot in every row"
+    elif np.any(q == 0):
+        text += f", q with {int(np.sum(q == 0))} exact zeros"
+    if len(case) == 2 and np.any(case[1] < 1e-100):
+        text += ", p nearly 0 where q is not"
+    return text
+
+
+def _kl_rows(q, p):
+    """KL(q_n || p_n) for every row n."""
+    return np.array([_kl(q[n:n + 1], p[n:n + 1]) for n in range(len(q))])
 
 
 def _kl(q, p):
@@ -75,10 +102,32 @@ def _kl_flipped_ratio(q, p):
     return float(np.sum(q[mask] * np.log(p[mask] / q[mask])))
 
 
-def _kl_diagnose(got, expected, case):
-    got = float(np.asarray(got))
-    if got < -1e-9:
-        return f"your KL is {got:.3g} < 0, but KL(q || p) >= 0 always (Gibbs' inequality): check the sign and the order of the ratio"
+def _kl_diagnose(got, expected, case, ask):
+    q, p = case
+    g = float(got)
+    tol = 100 * tolerance(got)
+    if np.isnan(g):
+        return ("your KL is NaN: where q_nk = 0, numpy computes 0 * log(0) = 0 * (-inf) = nan; by convention 0 ln 0 = 0, "
+                "so leave those terms out (a mask q > 0)")
+    if g < -1e-9:
+        return f"your KL is {fmt(g)} < 0, but KL(q || p) >= 0 always (Gibbs' inequality): check the sign and the order of the ratio"
+    same = ask(p, p)
+    if same is not None and abs(float(same)) > 1e-9:
+        return f"your KL(p || p) is {fmt(float(same))}, not 0: KL vanishes when the two distributions are equal"
+    rows = [ask(q[n:n + 1], p[n:n + 1]) for n in range(len(q))]
+    if all(r is not None for r in rows):
+        r = np.array([float(v) for v in rows])
+        if not np.isclose(r.sum(), g, rtol=tol, atol=1e-9):
+            return "your value for the whole table is not the sum of your values for its rows: the total KL sums over n"
+        wrong = set(np.flatnonzero(~np.isclose(r, _kl_rows(q, p), rtol=tol, atol=1e-9)))
+        with_zeros = set(np.flatnonzero(np.any(q == 0, axis=1)))
+        if wrong and wrong <= with_zeros and len(with_zeros) < len(q):
+            return "your value is right for the rows without zeros but not for rows where some q_nk = 0: 0 ln 0 = 0, and 0 ln(0/p) = 0"
+    if np.all(q > 0):
+        swapped = ask(p, q)
+        if swapped is not None and np.isclose(float(swapped), g, rtol=tol, atol=1e-9):
+            return "your value does not change when q and p swap places, but KL is not symmetric: KL(q || p) weights by q"
+        return "your value is wrong already for tables without zeros: KL(q_n || p_n) = sum_k q_nk ln(q_nk / p_nk), in nats"
     return None
 
 
@@ -89,9 +138,12 @@ register(
         kind="function",
         reference=_kl,
         cases=_kl_cases,
+        describe=_table_describe,
+        returns="a float",
+        forbidden=("emlib",),
         mistakes=[
             (_kl_swapped, "you computed KL(p || q): the expectation is under q, the first argument, so weight by q_nk, not p_nk"),
-            (_kl_naive, "contains NaN"),
+            (_kl_naive, "your KL is NaN: where q_nk = 0, numpy computes 0 * log(0) = 0 * (-inf) = nan; by convention 0 ln 0 = 0, so leave those terms out (a mask q > 0)"),
             (_kl_log2, "you used log base 2 (bits); KL here is in nats, with the natural log"),
             (_kl_flipped_ratio, "you computed sum q ln(p/q) = -KL: the ratio inside the log is q/p"),
         ],
@@ -113,9 +165,15 @@ register(
 
 # ---------------------------------------------------------------- 3.5 the lower bound of a GMM
 def _bound_cases(rng):
-    X, params = _problem(rng, N=40)
-    tables = _tables(rng, e_step(X, params))
-    return [(X, params, q) for q in tables]
+    """K = 3, 2, 4 and D = 2, 1, 3; q random, and with exact zeros (some rows one-hot).
+
+    Not q = the posterior: there L = ln p, so two of the known mistakes coincide (the diagnosis probes it instead)."""
+    cases = []
+    for N, K, D in ((40, 3, 2), (15, 2, 1), (12, 4, 3)):
+        X, params = _problem(rng, N, K, D)
+        random, zeros, _, _ = _tables(rng, e_step(X, params))
+        cases += [(X, params, random), (X, params, zeros)]
+    return cases
 
 
 def _log_joint_no_prior(X, params):
@@ -148,11 +206,29 @@ def _bound_is_log_p(X, params, q):
     return mixture_log_likelihood(X, params)
 
 
-def _bound_diagnose(got, expected, case):
+def _bound_diagnose(got, expected, case, ask):
     X, params, q = case
-    got = float(np.asarray(got))
-    if got > mixture_log_likelihood(X, params) + 1e-6:
-        return "your value exceeds ln p(X | theta), but L(q, theta) = ln p - KL <= ln p for every q: a term is missing or has the wrong sign"
+    g = float(got)
+    tol = 100 * tolerance(got)
+    if np.isnan(g):
+        return "your value is NaN: where q_nk = 0, 0 * log(0) gives nan; by convention 0 ln 0 = 0, so leave those terms out (a mask q > 0)"
+    halves = [ask(X[:1], params, q[:1]), ask(X[1:], params, q[1:])]
+    if all(h is not None for h in halves) and not np.isclose(float(halves[0]) + float(halves[1]), g, rtol=tol, atol=1e-9):
+        return "your value for all the points is not the sum of your values for the first point and for the rest: L sums over n"
+    hard = np.eye(q.shape[1])[np.argmax(q, axis=1)]
+    one_hot = ask(X, params, hard)
+    if one_hot is not None:
+        if np.isclose(float(one_hot), lower_bound(X, params, hard), rtol=tol, atol=1e-9):
+            return ("your value is right for a one-hot q (where the entropy is 0) but not for this q: check the entropy term "
+                    "-sum q ln q")
+        return ("your value is wrong even for a one-hot q, where L is just sum_n ln p(x_n, z_n = k_n): check ln pi_k + "
+                "ln N(x_n | mu_k, Sigma_k)")
+    log_p = mixture_log_likelihood(X, params)
+    if g > log_p + 1e-6 * abs(log_p):
+        return "your value exceeds ln p(X | theta), but L(q, theta) = ln p - KL <= ln p for every q"
+    post = ask(X, params, e_step(X, params))
+    if post is not None and not np.isclose(float(post), log_p, rtol=tol, atol=1e-9):
+        return "at q equal to the posterior, L(q, theta) equals ln p(X | theta) (KL = 0); yours does not"
     return None
 
 
@@ -163,11 +239,14 @@ register(
         kind="function",
         reference=lambda X, params, q: lower_bound(X, params, q),
         cases=_bound_cases,
+        describe=_table_describe,
+        returns="a float",
+        forbidden=("emlib.log_joint", "emlib.lower_bound", "emlib.kl_divergence", "emlib.expected_complete_log_likelihood"),
         mistakes=[
             (_bound_no_entropy, "you returned Q = sum q ln p(x_n, z_n = k): the entropy term -sum q ln q is missing"),
             (_bound_no_prior, "your ln p(x_n, z_n = k) lacks ln pi_k: the joint is ln pi_k + ln N(x_n | mu_k, Sigma_k)"),
             (_bound_entropy_sign, "you added sum q ln q; L subtracts it: L = sum q ln p(x_n, z_n = k) - sum q ln q = Q + H(q)"),
-            (_bound_naive, "contains NaN"),
+            (_bound_naive, "your value is NaN: where q_nk = 0, 0 * log(0) gives nan; by convention 0 ln 0 = 0, so leave those terms out (a mask q > 0)"),
             (_bound_is_log_p, "you returned ln p(X | theta); L(q, theta) equals it only when q is the posterior"),
         ],
         diagnose=_bound_diagnose,
@@ -191,23 +270,27 @@ register(
 
 # ---------------------------------------------------------------- 3.6 the two gaps of Gibbs' inequality
 def _gibbs_cases(rng):
-    params = _mixture(rng, 4, 2)
+    """K = 4, 2, 3, 5; q with zeros (1 to 3 of them), and q with full support.
+
+    Neither q = p nor a one-hot q is among them: there two of the known mistakes give the same pair
+    (the diagnosis probes both instead)."""
     cases = []
-    for kind in ("with zeros", "one-hot", "posterior", "full support", "with zeros"):
+    for K, zeros in ((4, 2), (4, 0), (3, 1), (5, 3), (2, 0), (5, 1)):
+        params = _mixture(rng, K, 2)
         x, _ = sample(params, 1, rng)
         p = e_step(x, params)[0]
-        if kind == "with zeros":
-            q = rng.dirichlet(np.ones(4))
-            q[rng.choice(4, size=2, replace=False)] = 0.0
+        q = rng.dirichlet(np.ones(K))
+        if zeros:
+            q[rng.choice(K, size=zeros, replace=False)] = 0.0
             q /= q.sum()
-        elif kind == "one-hot":
-            q = np.eye(4)[rng.integers(4)]
-        elif kind == "posterior":
-            q = p.copy()
-        else:
-            q = rng.dirichlet(np.ones(4))
         cases.append((q, p))
     return cases
+
+
+def _gibbs_describe(case):
+    q, p = case
+    zeros = int(np.sum(q == 0))
+    return f"K = {q.size}, " + (f"q with {zeros} zero{'s' if zeros > 1 else ''}" if zeros else "q with full support")
 
 
 def _gibbs_reference(q, p):
@@ -230,13 +313,30 @@ def _gibbs_jensen_sign(q, p):
     return (float(np.sum(q[mask] * np.log(p[mask] / q[mask])) - np.log(np.sum(p[mask]))), float(-np.log(np.sum(p[mask]))))
 
 
-def _gibbs_diagnose(got, expected, case):
-    try:
-        jensen, mass = (float(v) for v in got)
-    except (TypeError, ValueError):
-        return None
+def _gibbs_diagnose(got, expected, case, ask):
+    q, p = case
+    jensen, mass = (float(v) for v in got)
+    tol = 100 * tolerance(got)
+    if not (np.isfinite(jensen) and np.isfinite(mass)):
+        return "one of your gaps is NaN or inf: 0 ln 0 = 0, so sum q_k ln(p_k / q_k) only over the support q_k > 0"
     if jensen < -1e-9 or mass < -1e-9:
         return "one of your gaps is negative; both inequalities point the same way, so both gaps are >= 0"
+    kl = _kl(q[None, :], p[None, :])
+    same = ask(p, p)
+    if same is not None and not np.allclose(np.asarray(same, dtype=float), 0.0, atol=1e-9):
+        return "for q = p both gaps are 0 (KL(p || p) = 0); yours are not"
+    j_ref, m_ref = _gibbs_reference(q, p)
+    j_ok, m_ok = np.isclose(jensen, j_ref, rtol=tol, atol=1e-9), np.isclose(mass, m_ref, rtol=tol, atol=1e-9)
+    if m_ok and not j_ok:
+        return "your M is right, your J is not: J = ln(sum_{q_k > 0} p_k) - sum_{q_k > 0} q_k ln(p_k / q_k), so that J + M = KL(q || p)"
+    if j_ok and not m_ok:
+        return "your J is right, your M is not: M = -ln of the mass sum_{q_k > 0} p_k that p puts on the support of q"
+    if not np.isclose(jensen + mass, kl, rtol=tol, atol=1e-9):
+        return "your two gaps do not add up to KL(q || p): J + M = KL, because the chain runs from -KL to 0"
+    hot = np.eye(q.size)[int(np.argmax(q))]
+    one_hot = ask(hot, p)
+    if one_hot is not None and not np.isclose(float(np.asarray(one_hot[0], dtype=float)), 0.0, atol=1e-9):
+        return "for a one-hot q Jensen's inequality is an equality (one term), so J = 0; yours is not"
     return None
 
 
@@ -247,6 +347,8 @@ register(
         kind="function",
         reference=_gibbs_reference,
         cases=_gibbs_cases,
+        describe=_gibbs_describe,
+        returns="the pair (J, M)",
         mistakes=[
             (_gibbs_all_k, "your second gap is 0 although q has zeros: the sum of p_k runs only over the k with q_k > 0, and p puts mass off that support"),
             (_gibbs_swapped, "your two gaps are in the wrong order: first the Jensen gap, then -ln sum_{q_k > 0} p_k"),
