@@ -200,3 +200,13 @@ def test_far_points_really_underflow(exercise_id):
         dens = np.exp(emlib.log_joint(X, params))
     assert np.all(dens[:3] == 0.0), "the far test points no longer underflow: the exercise text would be false"
     assert np.all(np.isfinite(E.get(exercise_id).reference(X, params)))
+
+
+def test_alignment_cases_tell_the_metrics_apart():
+    """Exercise 5.6: on every case the squared distance, the plain and the L1 distance, the first coordinate's order,
+    a greedy match and the inverse permutation disagree, and each metric's optimum is unique by a margin."""
+    from emlib.exercises import nb05
+
+    cases = E.get("5.6").test_cases()
+    assert len(cases) >= 4 and all(nb05.discriminates(ref, means) for ref, means in cases)
+    assert {ref.shape[0] for ref, _ in cases} >= {3, 4, 5, 6}

@@ -155,10 +155,14 @@ class Exercise:
             raise ValueError(f"exercise {self.id}: a function exercise needs cases")
 
     def test_cases(self):
-        """The seeded argument tuples (``[()]`` for a value exercise)."""
+        """The seeded argument tuples (``[()]`` for a value exercise): fresh copies on every call."""
         if self.kind == "value":
             return [()]
-        return list(self.cases(np.random.default_rng(self.seed)))
+        key = (self.cases, self.seed)
+        if getattr(self, "_cached_key", None) != key:
+            self._cached = list(self.cases(np.random.default_rng(self.seed)))
+            self._cached_key = key
+        return copy.deepcopy(self._cached)
 
 
 _REGISTRY: dict[str, Exercise] = {}
