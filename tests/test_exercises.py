@@ -210,3 +210,182 @@ def test_alignment_cases_tell_the_metrics_apart():
     cases = E.get("5.6").test_cases()
     assert len(cases) >= 4 and all(nb05.discriminates(ref, means) for ref, means in cases)
     assert {ref.shape[0] for ref, _ in cases} >= {3, 4, 5, 6}
+
+
+# ---------------------------------------------------------------- the engine holds against misuse and hostile answers
+def _notebook_exercise_ids():
+    ids = {}
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text())
+        md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        for a, b, level in HEADING.findall(md):
+            ids[f"{a}.{b}"] = level
+    return ids
+
+
+@pytest.mark.parametrize("call", [
+    lambda: E.check("4,5", lambda X, params: None),
+    lambda: E.check(" 4.5 ", None),
+    lambda: E.check("99.99", lambda: 1),
+    lambda: E.check("4.5"),
+    lambda: E.check(),
+    lambda: E.check(4.5, ...),
+    lambda: E.check("4.4", 1.0),
+    lambda: E.check("hello", 1),
+    lambda: E.hint("4.5", 99),
+    lambda: E.hint("4.5", 0),
+    lambda: E.hint("4.5", "two"),
+    lambda: E.hint("4,5"),
+    lambda: E.hint("4.4"),
+    lambda: E.hint(),
+    lambda: E.solution("4,5"),
+    lambda: E.solution(None),
+    lambda: E.check("4.5", "my answer"),
+    lambda: E.check("7.6", lambda: 1),
+], ids=lambda f: "call")
+def test_misuse_gets_a_sentence_not_an_exception(call, capsys):
+    call()
+    out = capsys.readouterr().out.strip()
+    assert out and "Traceback" not in out
+
+
+def test_unknown_and_mistyped_ids_list_the_known_ones():
+    r = E.evaluate("4,5", lambda X, params: None)
+    assert r.status == E.NOT_CHECKED and "Did you mean '4.5'" in r.message and "1.3" in r.message
+    assert E.evaluate(" 4.5", ...).status == E.NOT_ATTEMPTED  # surrounding blanks are forgiven
+    r = E.evaluate("4.4", 1.0)
+    assert r.status == E.NOT_CHECKED and "no automatic check" in r.message and "solution('4.4')" in r.message
+    r = E.evaluate("4.5")
+    assert r.status == E.NOT_CHECKED and "pass your function" in r.message
+
+
+def test_hint_levels_out_of_range(capsys):
+    n = len(E.get("4.5").hints)
+    E.hint("4.5", n + 1)
+    assert f"hints 1 to {n}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise_id", sorted(_notebook_exercise_ids(), key=lambda s: tuple(map(int, s.split(".")))))
+def test_solution_works_for_every_exercise_of_the_notebooks(exercise_id, capsys):
+    """solution(id) prints the model answer of every exercise, checked or not (the prose of its Solution block)."""
+    E.solution(exercise_id)
+    out = capsys.readouterr().out
+    assert out.startswith(f"Solution to exercise {exercise_id}"), out[:200]
+    assert "this copy of the notebooks does not include it" not in out, f"{exercise_id}: no model answer found"
+    body = out.split("\n", 1)[1].strip()
+    assert len(body) > 40 and "<details>" not in body and "</details>" not in body
+
+
+def test_a_check_prints_only_its_verdict(capsys):
+    E.check("4.5", E.get("4.5").reference)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "def " not in out and "Solution" not in out
+
+
+def _endless(X, params):
+    while True:
+        try:
+            X = X + 0.0
+        except Exception:  # an answer that swallows errors is still stopped
+            pass
+
+
+def test_an_endless_loop_is_stopped():
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    r = E.evaluate("4.5", _endless, time_limit=0.5)
+    assert r.status == E.WRONG and "did not finish within 0.5 s" in r.message
+    assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL)[0] == 0.0
+
+
+def test_an_endless_loop_is_stopped_outside_the_main_thread():
+    import threading
+
+    results = []
+    t = threading.Thread(target=lambda: results.append(E.evaluate("4.5", _endless, time_limit=0.5)))
+    t.start()
+    t.join(30)
+    assert not t.is_alive() and results[0].status == E.WRONG and "did not finish" in results[0].message
+    assert sys.gettrace() is None or "coverage" in type(sys.gettrace()).__module__
+
+
+def test_sys_exit_is_reported_and_keyboard_interrupt_propagates():
+    r = E.evaluate("1.3", lambda x, mu, var: sys.exit(3))
+    assert r.status == E.WRONG and "sys.exit()" in r.message
+
+    def interrupted(x, mu, var):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        E.evaluate("1.3", interrupted)
+
+
+def test_an_answer_that_changes_a_namedtuple_is_caught_and_cannot_corrupt_the_next_check():
+    ex = E.get("4.6")
+
+    def writes_params(X, params):
+        out = ex.reference(X, params)
+        params.means[:] = 0.0
+        params.covs[:] = np.eye(X.shape[1])
+        return out
+
+    r = E.evaluate("4.6", writes_params, enforce_forbidden=False)
+    assert r.status == E.WRONG and "changed its input `params`" in r.message and "params.means" in r.message
+    assert E.evaluate("4.6", ex.reference, enforce_forbidden=False).status == E.CORRECT
+
+
+def test_forbidden_functions_are_unavailable_during_the_check_and_restored_after():
+    import emlib
+
+    em_module = sys.modules["emlib.em"]  # (emlib.em is the function em)
+    original = emlib.e_step
+    seen = []
+
+    def sneaky(X, params, f=emlib.e_step):  # bound before the check: still caught
+        seen.append(emlib.e_step is original)
+        return f(X, params)
+
+    r = E.evaluate("4.5", sneaky)
+    assert r.status == E.WRONG and "emlib.e_step" in r.message and "unavailable" in r.message
+    assert seen and not any(seen), "emlib.e_step was still reachable as emlib.e_step during the check"
+    assert emlib.e_step is original and em_module.e_step is original
+
+
+def _loglik(x, mu, var):
+    return -x.size / 2 * np.log(2 * np.pi * var) - np.sum((x - mu) ** 2) / (2 * var)
+
+
+def test_stubs_missing_returns_and_partial_work():
+    def prints(x, mu, var):
+        value = -0.5 * np.sum((x - mu) ** 2) / var
+        print(value)
+
+    def partial(x, mu, var):
+        if x.size > 20:
+            raise NotImplementedError
+        return _loglik(x, mu, var)
+
+    r = E.evaluate("1.3", prints)
+    assert r.status == E.WRONG and "is a `return` missing?" in r.message
+    r = E.evaluate("1.3", partial)
+    assert r.status == E.WRONG and "NotImplementedError" in r.message and "partial work" in r.message
+
+
+def test_types_of_returned_values():
+    ref = E.get("1.4").reference
+    assert E.evaluate("1.4", lambda x: np.array(ref(x))).status == E.CORRECT          # a pair as an array
+    assert E.evaluate("1.4", lambda x: list(ref(x))).status == E.CORRECT              # ... or a list
+    assert E.evaluate("1.4", lambda x: tuple(np.float32(v) for v in ref(x))).status == E.CORRECT  # float32, with a note
+    r = E.evaluate("1.4", lambda x: tuple(str(v) for v in ref(x)))
+    assert r.status == E.WRONG and "string" in r.message
+    assert E.evaluate("1.3", _loglik).status == E.CORRECT
+    r = E.evaluate("1.3", lambda x, mu, var: complex(_loglik(x, mu, var)))
+    assert r.status == E.WRONG and "complex" in r.message
+    r = E.evaluate("1.4", lambda x: ref(x) + (1.0,))
+    assert r.status == E.WRONG and "returned 3 values, not 2" in r.message and "(sigma2_ML, s2)" in r.message
+
+
+def test_numbers_are_printed_with_enough_digits_to_differ():
+    assert E.fmt(1.2500001, 1.25) != E.fmt(1.25, 1.2500001)
+    assert E.fmt(0.8, 1.25) == "0.8"

@@ -86,7 +86,8 @@ class CheckResult(NamedTuple):
 
     def __str__(self):
         mark = {CORRECT: "✓", WRONG: "✗", NOT_ATTEMPTED: "…", NOT_CHECKED: "?"}.get(self.status, "?")
-        return f"{mark} Exercise {self.exercise}: {self.status}. {self.message}".rstrip()
+        message = self.message[:1].upper() + self.message[1:]
+        return f"{mark} Exercise {self.exercise}: {self.status}. {message}".rstrip()
 
 
 @dataclass
@@ -341,6 +342,8 @@ def _as_numbers(value, expected, what):
     if callable(value) and not isinstance(value, np.ndarray):
         raise _Bad(f"{what} is a function ({getattr(value, '__name__', type(value).__name__)}): call it and return its result")
     e = np.asarray(expected)
+    if isinstance(value, tuple) and what == "your answer" and e.ndim >= 1 and len(value) != e.shape[0]:
+        raise _Bad(f"your function returned {len(value)} values (a tuple); return one array of shape {e.shape}")
     try:
         with np.errstate(all="ignore"):
             arr = np.asarray(value)
@@ -356,10 +359,12 @@ def _as_numbers(value, expected, what):
             raise _Bad(f"{what} contains None: is a `return` missing somewhere?")
         try:
             arr = arr.astype(float)
+        except OverflowError:
+            raise _Bad(f"{what} contains an integer too large for a float (about 1.8e308 at most): a placeholder?") from None
         except (TypeError, ValueError) as exc:
             raise _Bad(f"{what} is not an array of numbers ({exc})") from None
     if arr.dtype.kind in "USa":
-        raise _Bad(f"{what} is text ({arr.dtype}): return numbers")
+        raise _Bad(f"{what} is made of strings (text, dtype {arr.dtype}): return numbers")
     if arr.dtype.kind == "c":
         raise _Bad(f"{what} is complex ({arr.dtype}): the check does not drop an imaginary part for you; "
                    "a log or a square root of a negative number? Work with real numbers (np.log, np.sqrt of positive values)")

@@ -128,7 +128,7 @@ def small_in_place(covs):
     return ev[:, 0]
 
 
-@wrong("5.5", "returns the value as a string per component", expect="text")
+@wrong("5.5", "returns the value as a string per component", expect="strings")
 def small_strings(covs):
     return [f"{v:.12g}" for v in np.linalg.eigvalsh(covs)[:, 0]]
 
