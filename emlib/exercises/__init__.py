@@ -86,8 +86,7 @@ class CheckResult(NamedTuple):
 
     def __str__(self):
         mark = {CORRECT: "✓", WRONG: "✗", NOT_ATTEMPTED: "…", NOT_CHECKED: "?"}.get(self.status, "?")
-        message = self.message[:1].upper() + self.message[1:]
-        return f"{mark} Exercise {self.exercise}: {self.status}. {message}".rstrip()
+        return f"{mark} Exercise {self.exercise}: {self.status}. {self.message}".rstrip()
 
 
 @dataclass
@@ -946,7 +945,11 @@ def _evaluate_function(ex, answer, limit):
         except Exception:  # noqa: BLE001  (_Bad included)
             return None
 
-    return _judge(ex, [r.value for r in runs], expected, mistakes, alternatives, pristine, where, ask)
+    try:  # reading an odd returned object (an endless __array__, ...) is bounded too
+        with _time_limit(max(deadline - time.monotonic(), 0.0) + limit):
+            return _judge(ex, [r.value for r in runs], expected, mistakes, alternatives, pristine, where, ask)
+    except _TimeUp:
+        return WRONG, f"reading and comparing what your function returned took more than {limit:g} s: return plain numbers or arrays"
 
 
 def _forbidden_display(forbidden):
