@@ -1,0 +1,33 @@
+"""Source mutants of notebook 09: one plausible slip in a line of the notebook's own numpy code each.
+
+Each proves that the check after that line can fail: the harness replaces ``find`` by ``replace`` in the
+one code cell that contains it, runs the notebook, and records which cell's assert fails.
+"""
+from mutation.catalogue import source_mutant
+
+source_mutant(
+    "nb09_keep_entry_without_row_index",
+    "section 1: 'every row keeps the entry with the largest U' written without the row index, so whole rows "
+    "0, 1, 2 are kept and other rows can lose every entry",
+    notebook="09",
+    find="miss[np.arange(len(U)), np.argmax(U, axis=1)] = False",
+    replace="miss[np.argmax(U, axis=1)] = False",
+)
+
+source_mutant(
+    "nb09_Q_without_C",
+    "the notebook's own Q (section 4) without the conditional covariances C_n in the expected scatter, "
+    "the classic bug written into the check instead of the library",
+    notebook="09",
+    find="scatter = d.T @ d + stats.cond_covs.sum(axis=0)",
+    replace="scatter = d.T @ d",
+)
+
+source_mutant(
+    "nb09_distance_from_median_signed",
+    "section 9: the 'closest to the median' MAR rule written without the absolute value, so it loses x1 "
+    "for the lowest x2 instead of the middle ones (no longer symmetric)",
+    notebook="09",
+    find="from_median = np.abs(x2 - np.median(x2))",
+    replace="from_median = x2 - np.median(x2)",
+)
