@@ -896,7 +896,7 @@ def _evaluate_function(ex, answer, limit):
     if hits:
         allowed = "" if "emlib" in ex.forbidden else " (other emlib functions are fine unless the exercise says otherwise)"
         return WRONG, (f"your function calls {hits[0]}, which exercise {ex.id} asks you to write yourself{allowed}; "
-                       f"the check runs your code with {_join(list(dict.fromkeys(_forbidden_display(ex.forbidden))))} unavailable")
+                       f"the check runs your code with {_join(list(dict.fromkeys(ex.forbidden)))} unavailable")
     for i, run in enumerate(runs):
         if run.kind == "timeout":
             return WRONG, (f"your function did not finish within {limit:g} s ({where(i)}): an endless loop? "
@@ -950,10 +950,6 @@ def _evaluate_function(ex, answer, limit):
             return _judge(ex, [r.value for r in runs], expected, mistakes, alternatives, pristine, where, ask)
     except _TimeUp:
         return WRONG, f"reading and comparing what your function returned took more than {limit:g} s: return plain numbers or arrays"
-
-
-def _forbidden_display(forbidden):
-    return ["emlib" if f == "emlib" else f for f in forbidden]
 
 
 def _evaluate_value(ex, answer, limit):

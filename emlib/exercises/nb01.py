@@ -17,6 +17,16 @@ from . import Exercise, fmt, register, tolerance
 LOG_2PI = np.log(2.0 * np.pi)
 
 
+def centred_elsewhere(g, e, tol):
+    """True if g - e is a nonzero rank-one positive semi-definite matrix: sum (x - c)(x - c)^T / N for a centre c != mean."""
+    if g.shape[0] < 2:  # in one dimension every larger variance is "rank one": no evidence of a centre
+        return False
+    diff = (g - e + (g - e).T) / 2
+    ev = np.linalg.eigvalsh(diff)
+    scale = max(float(np.max(np.abs(e))), 1e-300)
+    return bool(ev[-1] > 1e3 * tol * scale and np.all(np.abs(ev[:-1]) <= tol * max(scale, ev[-1])))
+
+
 def _same(a, b, got):
     """a and b agree to the precision the answer can have."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -266,6 +276,9 @@ def _cov_diagnose(got, expected, case, ask):
     with np.errstate(all="ignore"):
         if np.allclose(g @ np.asarray(expected), np.eye(len(g)), rtol=1e-4, atol=1e-4):
             return "that is the inverse of Sigma_ML (the precision matrix): return the covariance itself"
+    if centred_elsewhere(g, np.asarray(expected), tol):
+        return ("your matrix exceeds Sigma_ML by a rank-one term (m - c)(m - c)^T: you centred on a point c other than the "
+                "sample mean m = mu_ML")
     shifted = ask(X + 7.0)
     if shifted is not None and not _same(shifted, g, got):
         return "your matrix changes when all the points move by the same vector: centre each point on the sample mean mu_ML"

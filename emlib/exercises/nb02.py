@@ -115,6 +115,10 @@ def responsibility_properties(got, expected, case, ask=None, what="responsibilit
         return (f"your {what} are all 0 or 1: hard assignments; gamma(z_nk) is the posterior probability of component k, "
                 "a number between 0 and 1")
     if not np.allclose(rows, 1.0, rtol=0, atol=tol):
+        off = set(np.flatnonzero(~np.isclose(rows, 1.0, rtol=0, atol=tol)))
+        if far.size and off <= set(far):
+            return (f"the rows of your {what} sum to 1 except for the points far from every component: there pi_k N(x_n | ...) "
+                    "underflows to 0 for every k; work with logs and subtract each row's log-sum-exp")
         worst = rows[np.argmax(np.abs(rows - 1.0))]
         cols = g.sum(axis=0)
         if g.shape[1] > 1 and np.allclose(cols, 1.0, atol=tol):
