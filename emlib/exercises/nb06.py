@@ -15,13 +15,22 @@ from emlib.em import em, init_params
 from emlib.mixture import GMMParams, _logsumexp, log_joint, mixture_log_likelihood, sample
 from emlib.model_selection import aic, bic, n_parameters
 
-from . import Exercise, register
+from . import Exercise, fmt, register, tolerance
 
 
 # ---------------------------------------------------------------- 6.3 parameter count
+def _same(a, b, got):
+    """a and b agree to the precision the answer can have."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=100 * tolerance(got), atol=1e-300))
+
+
 def _count_cases(rng):
-    pairs = [(3, 3), (1, 4), (5, 2), (2, 1), (int(rng.integers(2, 9)), int(rng.integers(2, 7)))]
-    return [(K, D) for K, D in pairs]
+    """K from 2 to 60, D from 2 to 40: odd and even K D (so that halving in the wrong place shows), D = 2 (Old
+    Faithful's), and a seeded random pair of odd numbers. K = 1 and D = 1 are left out: at K = 1 the counts without the
+    weights, with K weights and with one shared covariance all equal the right one, and at D = 1 the count without the
+    weights equals the one with a shared covariance; the diagnosis probes K = 1, 2, 3 itself."""
+    return [(3, 3), (5, 2), (2, 5), (60, 40), (int(rng.integers(2, 9)) * 2 + 1, int(rng.integers(2, 7)) * 2 + 1)]
 
 
 def _count_ref(K, D):
@@ -48,15 +57,35 @@ def _count_one_covariance(K, D):
     return K - 1 + K * D + D * (D + 1) // 2
 
 
-def _count_diagnose(got, expected, case):
+def _count_diagnose(got, expected, case, ask):
+    """Probe the answer's count as a function of K at this D: it must grow by one weight, one mean and one covariance per
+    component, and start from -1 (K - 1 weights) when extrapolated to K = 0."""
     K, D = case
-    try:
-        g = float(got)
-    except (TypeError, ValueError):
-        return None
+    g = float(got)
     if g != round(g):
-        return f"your count {g} is not a whole number"
-    return None
+        return f"your count {fmt(g)} is not a whole number: a count of parameters is an integer (integer division //?)"
+    if g < 0:
+        return "your count is negative"
+    one, two, three = (ask(k, D) for k in (1, 2, 3))
+    if one is None or two is None or three is None:
+        return None
+    one, two, three = (float(v) for v in (one, two, three))
+    step, step2 = two - one, three - two
+    per = 1 + D + D * (D + 1) // 2
+    if step == step2 == 0:
+        return "your count does not change with K: every component brings its own weight, mean and covariance (is K fixed somewhere?)"
+    if step != step2:
+        return (f"at D = {D}, your count grows by {fmt(step)} from K = 1 to 2 but by {fmt(step2)} from K = 2 to 3: every "
+                "component brings the same parameters (a weight, a mean, a covariance), so the count must grow by the same amount")
+    if step != per:
+        cov = step - 1 - D
+        share = (f", which leaves {fmt(cov)} for its covariance matrix after 1 weight and {D} mean entries" if cov > 0 else
+                 f", less than its 1 weight and {D} mean entries alone")
+        return (f"at D = {D}, each extra component adds {fmt(step)} to your count{share}. A symmetric D x D covariance is "
+                "fixed by its D diagonal entries and the D(D-1)/2 entries above the diagonal")
+    base = one - step
+    return (f"your count grows by the right amount per component, but extrapolated to K = 0 it is {fmt(base)}, not -1: "
+            "the K weights sum to 1, so K - 1 of them are free; nothing else is counted once for the whole mixture")
 
 
 register(
@@ -74,6 +103,9 @@ register(
             (_count_one_covariance, "that is the count for one covariance shared by all components; here each of the K components has its own"),
         ],
         diagnose=_count_diagnose,
+        returns="an int",
+        describe=lambda case: f"K = {case[0]}, D = {case[1]}",
+        forbidden=("emlib.n_parameters",),
         hints=(
             "Count the three kinds of parameters separately: weights, means, covariances.",
             "The weights lose one degree of freedom to sum_k pi_k = 1; each mean has D free numbers.",
@@ -138,14 +170,43 @@ def _bic_log_d(X, params):
     return -2 * mixture_log_likelihood(X, params) + _p(X, params) * np.log(X.shape[1])
 
 
-def _bic_diagnose(got, expected, case):
+def _bic_diagnose(got, expected, case, ask):
+    """Split the answer into a likelihood part and a penalty, assuming in turn that one of them is right."""
     X, params = case
-    try:
-        g = float(got)
-    except (TypeError, ValueError):
-        return None
+    N, D = X.shape
+    g = float(got)
+    ll = mixture_log_likelihood(X, params)
+    p = _p(X, params)
     if g < 0 < expected:
         return "your BIC is negative: -2 ln p is positive here (ln p < 0), and the penalty is positive too"
+    penalty = g + 2 * ll                        # if the likelihood part is right
+    if np.isclose(penalty, 0.0, atol=1e-6 * abs(ll)):
+        return "your value is -2 ln p(X | theta) alone: the penalty p ln N is missing"
+    if penalty > 0:
+        per = penalty / p                       # the log of the "N" the answer used, if it counts p right
+        count = penalty / np.log(N)             # the count the answer used, if its log is ln N
+        M = np.exp(per)
+        if abs(count - round(count)) < 1e-6 * max(1.0, count) and round(count) != p:
+            return (f"your penalty is {fmt(round(count))} ln N: it should count the free parameters of the mixture, "
+                    f"K = {len(params.weights)} components with full covariances in D = {D} (exercise 6.3)")
+        if M > 1.5 and abs(M - round(M)) < 1e-6 * M and round(M) != N:
+            return (f"your penalty is p ln({fmt(round(M))}): N in p ln N is the number of points, len(X) = {N} here "
+                    "(X.size counts N D numbers, X.shape[1] is D)")
+        ratio = per / np.log(N)
+        if not np.isclose(ratio, 1.0, rtol=1e-6):
+            base = {1 / np.log(10): "10", 1 / np.log(2): "2"}
+            for factor, name in base.items():
+                if np.isclose(ratio, factor, rtol=1e-6):
+                    return f"your penalty uses the logarithm to base {name}; BIC's p ln N is the natural logarithm (np.log)"
+    implied = (g - p * np.log(N)) / -2          # the ln p the answer used, if the penalty is right
+    if np.isclose(implied * N, ll, rtol=1e-6):
+        return "your likelihood term is -2 times the average ln p per point: BIC uses the total ln p(X | theta), the sum over the points"
+    if implied < ll:
+        return ("your likelihood term corresponds to a smaller ln p than the mixture's: ln p(X | theta) = "
+                "sum_n ln sum_k pi_k N(x_n | mu_k, Sigma_k), every component contributing inside the log (a max or one component gives less)")
+    if implied > ll:
+        return ("your likelihood term corresponds to a larger ln p than the mixture's: ln p(X | theta) = "
+                "sum_n ln sum_k pi_k N(x_n | mu_k, Sigma_k), with the weights pi_k and every normalising constant")
     return None
 
 
@@ -165,6 +226,8 @@ register(
             (_bic_log_d, "your penalty uses ln D; it is ln N, the number of data points"),
         ],
         diagnose=_bic_diagnose,
+        returns="a float",
+        forbidden=("emlib.bic",),
         hints=(
             "BIC has two parts: a term from the maximised log-likelihood, and a penalty per free parameter.",
             "On the deviance scale, -2 ln p(X | theta) plus (number of free parameters) times ln N; smaller is better.",
@@ -185,11 +248,16 @@ register(
 
 # ---------------------------------------------------------------- 6.5 held-out log-likelihood per point
 def _heldout_cases(rng):
+    """New data near a fit (not exactly from it), K = 2 to 4, D = 1 to 3; the last case adds a test point 40 standard
+    deviations from every component, whose density underflows to 0 in probability space (its ln p is far below -745)."""
     cases = []
     for N, K, D in [(80, 3, 2), (25, 2, 1), (120, 4, 3)]:
         params = _random_params(rng, K, D)
         X, _ = sample(params, N, rng)
         cases.append((X + rng.normal(scale=0.3, size=X.shape), params))  # new data, not exactly from the fit
+    X, params = cases[-1]
+    far = params.means.max(axis=0) + 40.0 * np.sqrt(np.max(np.linalg.eigvalsh(params.covs)))
+    cases[-1] = (np.vstack([X, far]), params)
     return cases
 
 
@@ -218,6 +286,49 @@ def _heldout_mean_over_nk(X_test, params):
     return float(np.mean(log_joint(X_test, params)))
 
 
+def _heldout_per_point(X_test, params):
+    return _logsumexp(log_joint(X_test, params), axis=1)
+
+
+def _heldout_diagnose(got, expected, case, ask):
+    """Properties of an average of ln p(x_n | theta): its range, its invariance to repeating the test set, its response
+    to one point moving away, and the points whose density underflows in probability space."""
+    X, params = case
+    g = float(got)
+    if not np.isfinite(g):
+        return (f"your value is {g}: some test point's density underflowed to 0 (a point far from every component), "
+                "and ln 0 = -inf; combine the components in log space (log-sum-exp over k), never forming the density itself")
+    per = _heldout_per_point(X, params)
+    with np.errstate(under="ignore", divide="ignore"):
+        underflows = np.all(np.exp(log_joint(X, params)) == 0.0, axis=1)
+    if np.any(underflows) and np.isclose(g, np.mean(per[~underflows]), rtol=1e-6):
+        return ("your value leaves out the test points whose density underflows to 0 in probability space (here a point far "
+                "from every component): their ln p(x_n | theta) is a large negative number that counts like any other; "
+                "compute it in log space (log-sum-exp over k) so that it never becomes ln 0")
+    twice = ask(np.vstack([X, X]), params)
+    if twice is not None and not _same(twice, g, got):
+        if _same(twice, 2 * g, got):
+            return ("your value doubles when the test set is written twice: an average over the test points must not change; "
+                    "divide the sum of ln p(x_n | theta) by the number of test points, len(X_test)")
+        return "your value changes when the test set is written twice: an average over the test points must not"
+    if not per.min() - 1e-9 * abs(per.min()) <= g <= per.max() + 1e-9 * abs(per.max()):
+        return (f"your value lies outside the range of the test points' ln p(x_n | theta) (from {fmt(per.min())} to "
+                f"{fmt(per.max())}); an average of them cannot")
+    moved = X.copy()
+    moved[0] = moved[0] + 10.0 * np.sqrt(np.max(np.linalg.eigvalsh(params.covs)))
+    after = ask(moved, params)
+    if after is not None:
+        change = float(after) - g
+        should = (float(_heldout_per_point(moved[:1], params)[0]) - per[0]) / len(X)
+        if abs(change) < 1e-3 * abs(should):
+            return ("your value does not change when one test point moves far from every component: the average of "
+                    "ln p(x_n | theta) must fall by that point's loss divided by N_test (a median or a max does not)")
+        if not np.isclose(change, should, rtol=1e-3):
+            return ("when one test point moves away, your value changes by a different amount than that point's ln p "
+                    "divided by N_test: each point must count with weight 1 / N_test")
+    return None
+
+
 register(
     Exercise(
         id="6.5",
@@ -232,6 +343,8 @@ register(
             (_heldout_log_of_mean, "you took the log of the average density; the average of ln p(x_n | theta) is what is asked"),
             (_heldout_mean_over_nk, "you averaged ln pi_k N(x_n | mu_k, Sigma_k) over n and k; sum over k inside the log first"),
         ],
+        diagnose=_heldout_diagnose,
+        returns="a float",
         hints=(
             "The held-out log-likelihood is ln p(X_test | theta) = sum_n ln sum_k pi_k N(x_n | mu_k, Sigma_k), with theta fitted on the training data.",
             "Per point: divide by the number of test points, so that sets of different sizes compare.",
@@ -252,8 +365,12 @@ _CHOOSE_CASES = {}  # rng state on entry -> (the cases, rng state on exit): ever
 
 
 def _choose_cases(rng):
-    """(train, test, {K: fit on train}): few training points, so that the three choices differ.
+    """(train, test, {K: fit on train}): few training points, so that the three choices differ (each pair differs in
+    some case), neither criterion is the largest training likelihood in every case (the penalties matter), in case 2
+    the smallest BIC on `test` is not the largest held-out ln p, and no two known mistakes give the same triple.
 
+    The keys are not always 1, 2, ..., K_max in order: one case fits K = 2..6, one inserts K = 5, 4, ..., 1 in
+    reverse order, one skips K = 4 and inserts its keys shuffled, so that a position in the dict is not a K.
     The fits are made once per rng state and kept; every call returns fresh copies
     (an answer that changes `fits` cannot reach a later check) and leaves ``rng``
     where the computation would have left it.
@@ -261,11 +378,11 @@ def _choose_cases(rng):
     key = repr(rng.bit_generator.state)
     if key not in _CHOOSE_CASES:
         cases = []
-        for n_train, K_true, D in [(50, 3, 2), (40, 2, 2), (70, 3, 1)]:
+        for n_train, K_true, D, Ks in [(50, 2, 2, [2, 3, 4, 5, 6]), (40, 3, 3, [5, 4, 3, 2, 1]), (30, 4, 1, [3, 1, 5, 2, 6])]:
             truth = _random_params(rng, K_true, D)
             X, _ = sample(truth, n_train + 150, rng)
             train, test = X[:n_train], X[n_train:]
-            fits = {K: em(train, init_params(train, K, rng), max_iter=200, tol=1e-8, reg_covar=1e-6).params for K in range(1, 6)}
+            fits = {K: em(train, init_params(train, K, rng), max_iter=200, tol=1e-8, reg_covar=1e-6).params for K in Ks}
             cases.append((train, test, fits))
         _CHOOSE_CASES[key] = (cases, rng.bit_generator.state)
     cases, state = _CHOOSE_CASES[key]
@@ -304,6 +421,27 @@ def _choose_min_heldout(train, test, fits):
     return _choose(train, test, fits, train, test, best_heldout=min)
 
 
+def _choose_diagnose(got, expected, case):
+    """Values that are not keys of ``fits``, then the first choice that is a key but not the best one by its criterion."""
+    train, test, fits = case
+    names = ("BIC", "AIC", "held-out")
+    got = [float(v) for v in got]
+    for name, v in zip(names, got):
+        if v not in fits:
+            if v != round(v):
+                return (f"your {name} choice, {fmt(v, round(v))}, is not a whole number: return the K itself (a key of fits), "
+                        "not the value of the criterion")
+            return (f"your {name} choice, K = {fmt(v)}, is not one of the keys of fits ({list(fits)}): return the key K, "
+                    "not a position in a list (the keys need not be 1, 2, ..., nor in order)")
+    criteria = ("the smallest BIC on `train` (emlib.bic)", "the smallest AIC on `train` (emlib.aic)",
+                "the largest log-likelihood on `test` (emlib.mixture_log_likelihood)")
+    for name, v, e, what in zip(names, got, expected, criteria):
+        if v != e:
+            return (f"your {name} choice is K = {fmt(v)}, but fits[{fmt(v)}] does not have {what} among the fits: "
+                    "compare that criterion over every key of fits")
+    return None
+
+
 register(
     Exercise(
         id="6.7",
@@ -318,6 +456,9 @@ register(
             (_choose_criteria_on_test, "BIC and AIC use the data the model was fitted on (`train`): their penalties stand in for the missing test set"),
             (_choose_positions, "you returned positions in the dict (counting from 0); return the keys K themselves"),
         ],
+        diagnose=_choose_diagnose,
+        returns="the triple (bic_k, aic_k, heldout_k)",
+        describe=lambda case: f"train of shape {case[0].shape}, fits for K in {list(case[2])}",
         hints=(
             "Three choices, each an argmin or argmax over the keys K of `fits`: BIC and AIC on `train` (smaller is better), ln p on `test` (larger is better).",
             "min(fits, key=lambda K: ...) returns the key K with the smallest value of the expression; max likewise.",

@@ -12,7 +12,7 @@ import numpy as np
 
 import emlib
 
-from . import Exercise, register
+from . import Exercise, fmt, register, tolerance
 
 _LOG_2PI = np.log(2.0 * np.pi)
 
@@ -61,10 +61,39 @@ def _j_all_means(X, r, means):
     return float(np.sum(_plain_sq_dist(X, means)))
 
 
-def _j_diagnose(got, expected, case):
-    got = float(np.asarray(got, dtype=float))
-    if got < 0:
+def _same(a, b, got):
+    """a and b agree to the precision the answer can have."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=100 * tolerance(got), atol=1e-300))
+
+
+def _j_diagnose(got, expected, case, ask):
+    """Properties of J: non-negative, depends on r, unchanged by a common shift and by reordering the points (with their
+    rows of r), and four times larger when the data and the means are scaled by 2."""
+    X, r, means = case
+    g = float(got)
+    if g < 0:
         return "J is a sum of squared distances and cannot be negative"
+    other = np.roll(r, 1, axis=1)                              # every point moved to another cluster
+    moved = ask(X, other, means)
+    if moved is not None and _same(moved, g, got) and not np.isclose(_j_reference(X, other, means), g):
+        return ("your J does not change when the assignments r change: J adds, for each point, the squared distance to "
+                "the mean that its row of r selects (not to its nearest mean)")
+    shift = 10.0 * np.ones(X.shape[1])
+    shifted = ask(X + shift, r, means + shift)
+    if shifted is not None and not _same(shifted, g, got):
+        return ("your J changes when the data and the means move by the same vector; distances do not: compute x_n - mu_k "
+                "first (or expand ||x - mu||^2 = ||x||^2 - 2 x.mu + ||mu||^2 with its cross term)")
+    perm = np.random.default_rng(0).permutation(len(X))
+    reordered = ask(X[perm], r[perm], means)
+    if reordered is not None and not _same(reordered, g, got):
+        return "your J changes when the points are reordered together with their rows of r: J is a sum over the points, each with its own row of r"
+    scaled = ask(2 * X, r, 2 * means)
+    if scaled is not None and g > 0:
+        power = np.log2(float(scaled) / g)
+        if not np.isclose(power, 2.0, atol=1e-6):
+            return (f"when the data and the means are scaled by 2, your J grows by a factor {fmt(2 ** power, 4.0)}; a sum of "
+                    "squared distances grows by 4: square the Euclidean distances (and do not take a root at the end)")
     return None
 
 
@@ -80,6 +109,7 @@ register(Exercise(
         (_j_all_means, "you summed the distances to every mean: r_nk keeps only the mean that point n is assigned to"),
     ],
     diagnose=_j_diagnose,
+    returns="a float",
     hints=(
         "J = sum_n sum_k r_nk ||x_n - mu_k||^2: one squared Euclidean distance per point, to the mean it is assigned to.",
         "Broadcasting X[:, None, :] - means[None] gives shape (N, K, D); square and sum over the last axis for (N, K) squared distances.",
@@ -135,6 +165,30 @@ def _step_twice(X, means):
     return _step_reference(X, _step_reference(X, means))
 
 
+def _step_diagnose(got, expected, case, ask):
+    """The update step averages each cluster: the new means do not move when the old ones move a little (the nearest
+    means unchanged), and N_k mu_k is the sum of the cluster's points."""
+    X, means = case
+    got = np.asarray(got, dtype=float)
+    labels = np.argmin(_plain_sq_dist(X, means), axis=1)
+    sq = np.sort(_plain_sq_dist(X, means), axis=1)
+    nudge = 1e-3 * np.sqrt(np.min(sq[:, 1] - sq[:, 0])) / np.sqrt(X.shape[1])
+    nudged = means + nudge * np.random.default_rng(1).choice([-1.0, 1.0], size=means.shape)
+    if np.array_equal(np.argmin(_plain_sq_dist(X, nudged), axis=1), labels):
+        after = ask(X, nudged)
+        if after is not None and not _same(after, got, got):
+            return ("your new means move when the old means move a little without changing which mean is nearest to each "
+                    "point: the assignment is hard (r_nk is 0 or 1) and the update step averages each cluster's points; "
+                    "the old means play no other part")
+    counts = np.bincount(labels, minlength=len(means))
+    sums = np.array([X[labels == k].sum(axis=0) for k in range(len(means))])
+    bad = [k for k in range(len(means)) if not np.allclose(counts[k] * got[k], sums[k], rtol=1e-6, atol=1e-9 * max(1.0, np.abs(sums).max()))]
+    if bad:
+        return (f"the new mean of cluster {bad[0]} is not the average of the points nearest to the old mean {bad[0]} "
+                f"(N_k mu_k should be the sum of those points): assign each point to its nearest old mean, then average each cluster")
+    return None
+
+
 register(Exercise(
     id="7.5",
     title="One k-means iteration",
@@ -147,6 +201,8 @@ register(Exercise(
         (_step_all_points, "every new mean is the average of all points: weight the points by r_nk, so that each mean averages only its own cluster"),
         (_step_twice, "your function did two iterations: one assignment step, then one update step"),
     ],
+    diagnose=_step_diagnose,
+    returns="a (K, D) array",
     hints=(
         "First the assignment step (PRML 9.2): r_nk = 1 for the nearest mean, 0 otherwise, shape (N, K). Then the update step (PRML 9.4).",
         "np.argmin over the (N, K) squared distances gives each point's nearest mean; np.eye(K)[labels] turns labels into one-hot rows.",
@@ -190,9 +246,15 @@ def _tie_weights():
 def _tie_diagnose(got, expected, case):
     got = np.asarray(got, dtype=float)
     if not np.isclose(got.sum(), 1.0):
-        return f"responsibilities sum to 1 over k; yours sum to {got.sum():.3g}"
+        return f"responsibilities sum to 1 over k; yours sum to {fmt(got.sum(), 1.0)}"
     if got[2] > 1e-9:
         return "the third mean is farther from x than the others: its share vanishes as eps -> 0"
+    tied = [0, 1, 3]
+    if np.any(got[tied] < 1e-9):
+        return ("a mean that is as near to x as the nearest one got no share: at a tie, every tied mean keeps a share "
+                "for every eps, so the limit splits among them")
+    if not np.allclose(got[tied] / got[tied].sum(), TIE_WEIGHTS[tied] / TIE_WEIGHTS[tied].sum(), rtol=1e-6):
+        return "among the tied means, the shares must stay in the ratio of their weights: gamma_j / gamma_k = pi_j / pi_k when d_j = d_k"
     return None
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import emlib
 from emlib.mixture import _logsumexp
 
-from . import Exercise, register
+from . import Exercise, fmt, register, tolerance
 
 
 def _random_bernoulli_case(rng, N, K, D):
@@ -157,12 +157,42 @@ def _ll_max(X, params):
     return np.max(emlib.bernoulli_log_joint(X, params), axis=1)
 
 
-def _ll_diagnose(got, expected, case):
+def _same(a, b, got):
+    """a and b agree to the precision the answer can have."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=100 * tolerance(got), atol=1e-300))
+
+
+def _ll_diagnose(got, expected, case, ask):
+    """Underflow and sign first; then probes with one component, where ln p is a plain sum over the pixels:
+    an image with every pixel on, one with every pixel off, and the image and its means written twice."""
+    X, params = case
     got = np.asarray(got, dtype=float)
     if np.any(np.isneginf(got) & np.isfinite(expected)):
         return "ln p is -inf for some images: a product of many probabilities underflowed to 0; add logarithms instead of multiplying probabilities"
     if np.any(got > 0):
         return "ln p(x_n | theta) of a binary vector is at most 0 (a probability is at most 1); some of yours are positive"
+    D = X.shape[1]
+    one = emlib.BernoulliParams(np.array([1.0]), params.means[:1].copy())
+    mu = one.means[0]
+    on, off = np.ones((1, D)), np.zeros((1, D))
+    got_on, got_off = ask(on, one), ask(off, one)
+    if got_on is not None and got_off is not None:
+        right_on, right_off = _same(got_on, [np.log(mu).sum()], got), _same(got_off, [np.log1p(-mu).sum()], got)
+        if right_on and not right_off:
+            return ("with one component, your ln p is right for an image whose pixels are all on but not for one whose pixels "
+                    "are all off: a pixel that is off contributes ln(1 - mu_ki)")
+        if right_off and not right_on:
+            return ("with one component, your ln p is right for an image whose pixels are all off but not for one whose pixels "
+                    "are all on: a pixel that is on contributes ln mu_ki")
+        if not right_on and not right_off:
+            doubled = ask(np.hstack([X[:1], X[:1]]), emlib.BernoulliParams(np.array([1.0]), np.hstack([mu, mu])[None, :]))
+            single = ask(X[:1], one)
+            if doubled is not None and single is not None and not _same(doubled, 2 * np.asarray(single), got):
+                return ("with one component, writing an image and its means twice (2D pixels) must double ln p: the pixels "
+                        "are independent given the component, so their log-probabilities add (no mean over the pixels)")
+            return ("with one component, ln p(x | mu) = sum_i [x_i ln mu_i + (1 - x_i) ln(1 - mu_i)]; yours differs even "
+                    "there (for an image with every pixel on, or every pixel off)")
     return None
 
 
@@ -179,6 +209,7 @@ register(Exercise(
         (_ll_max, "you kept only the largest component's term (a max); ln p sums over the components, which log-sum-exp does in log space"),
     ],
     diagnose=_ll_diagnose,
+    returns="an (N,) array",
     hints=(
         "ln p(x_n | theta) = ln sum_k exp(a_nk) with a_nk = ln pi_k + sum_i [x_ni ln mu_ki + (1 - x_ni) ln(1 - mu_ki)].",
         "a = ln(pi) + X @ ln(mu).T + (1 - X) @ ln(1 - mu).T has shape (N, K); no probability is ever formed.",
@@ -221,11 +252,25 @@ def _m_hard(X, resp):
     return r.T @ X / np.maximum(r.sum(axis=0), 1)[:, None]
 
 
-def _m_diagnose(got, expected, case):
+def _m_diagnose(got, expected, case, ask):
+    """Means in [0, 1]; averages of each cluster when the responsibilities are one-hot; otherwise Q is not stationary."""
+    X, resp = case
     got = np.asarray(got, dtype=float)
     if np.any(got < 0) or np.any(got > 1):
         return "a Bernoulli mean is a probability; some of yours lie outside [0, 1]"
-    return None
+    K = resp.shape[1]
+    hard = np.eye(K)[np.arange(len(X)) % K]                  # one-hot: every component gets images
+    got_hard = ask(X, hard)
+    if got_hard is not None:
+        averages = np.array([X[hard[:, k] == 1].mean(axis=0) for k in range(K)])
+        if not _same(got_hard, averages, got):
+            return ("with one-hot responsibilities, your means are not the average images of each component's images: "
+                    "the M-step mean is the responsibility-weighted average sum_n gamma(z_nk) x_n / N_k, with no smoothing")
+    exp = np.asarray(expected, dtype=float)
+    if np.all(np.abs(got - 0.5) <= np.abs(exp - 0.5) + 1e-12) and np.any(np.abs(got - 0.5) < np.abs(exp - 0.5) - 1e-9):
+        return "your means are pulled towards 1/2: that is smoothing (a prior), not the maximum of Q; the M-step is sum_n gamma(z_nk) x_n / N_k"
+    return ("Q is not stationary at your means: dQ/dmu_ki = sum_n gamma(z_nk) [x_ni / mu_ki - (1 - x_ni) / (1 - mu_ki)] "
+            "vanishes only at the responsibility-weighted average of the images (the weights gamma(z_nk) themselves, not a function of them)")
 
 
 register(Exercise(
@@ -240,6 +285,7 @@ register(Exercise(
         (_m_hard, "you used hard assignments (argmax of gamma): the M-step weights every image by its soft responsibility"),
     ],
     diagnose=_m_diagnose,
+    returns="a (K, D) array",
     hints=(
         "Set the derivative of Q with respect to mu_ki to zero (section 3); the pi_k terms do not involve mu.",
         "The sum over n of gamma(z_nk) x_ni for every k and i is one matrix product of resp (N, K) and X (N, D).",
@@ -256,6 +302,8 @@ register(Exercise(
 
 # ---------------------------------------------------------------- 8.6 EM for exponentials
 def _exp_cases(rng):
+    """Two to three components; the first case adds a long wait (x = 4000, while every rate is at least 0.3): there
+    pi_k lambda_k exp(-lambda_k x) underflows to 0 for every k, so an E-step in probability space gives 0/0."""
     cases = []
     for N, true_rates, true_weights in [(40, [0.5, 4.0], [0.6, 0.4]), (80, [0.2, 1.0, 6.0], [0.3, 0.3, 0.4]), (25, [1.0, 2.0], [0.5, 0.5])]:
         z = rng.choice(len(true_rates), size=N, p=true_weights)
@@ -264,6 +312,8 @@ def _exp_cases(rng):
         weights = rng.dirichlet(np.full(K, 5.0))
         rates = np.sort(rng.uniform(0.3, 5.0, size=K))
         cases.append((x, weights, rates))
+    x, weights, rates = cases[0]
+    cases[0] = (np.append(x, 4000.0), weights, rates)
     return cases
 
 
@@ -302,17 +352,37 @@ def _exp_counts_not_weights(x, weights, rates):
     return N_k, N_k / (resp.T @ x)
 
 
-def _exp_diagnose(got, expected, case):
-    try:
-        w = np.asarray(got[0], dtype=float)
-        lam = np.asarray(got[1], dtype=float)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if w.shape == expected[0].shape and not np.isclose(w.sum(), 1.0):
-        return f"your new weights sum to {w.sum():.3g}, not 1"
-    if lam.shape == expected[1].shape and np.any(lam <= 0):
+def _exp_diagnose(got, expected, case, ask):
+    """NaN from an underflow; weights that do not sum to 1; rates <= 0; the pair swapped; then a probe with one point,
+    whose new weights are its responsibilities, proportional to pi_k lambda_k exp(-lambda_k x)."""
+    x, weights, rates = case
+    w, lam = (np.asarray(g, dtype=float) for g in got)
+    if np.any(~np.isfinite(w)) or np.any(~np.isfinite(lam)):
+        return ("your new parameters contain NaN or inf: for a long wait x_n, pi_k lambda_k exp(-lambda_k x_n) underflows "
+                "to 0 for every k and the responsibilities become 0/0; work in log space (subtract the largest log joint "
+                "of each point before exponentiating)")
+    if _same(w, expected[1], got) and _same(lam, expected[0], got):
+        return "your pair is swapped: return (new_weights, new_rates)"
+    if not np.isclose(w.sum(), 1.0):
+        return f"your new weights sum to {fmt(w.sum(), 1.0)}, not 1"
+    if np.any(lam <= 0):
         return "a rate lambda_k must be positive"
-    return None
+    point = np.array([float(np.median(x))])
+    probe = ask(point, weights, rates)
+    if probe is not None:
+        resp = _exp_resp(point, weights, rates)[0]
+        mine = np.asarray(probe[0], dtype=float)
+        if not _same(mine, resp, got):
+            ratio = mine / resp
+            if np.allclose(ratio * weights, (ratio * weights)[0], rtol=1e-6):
+                return ("for a single point, your new weights (its responsibilities) do not include the factor pi_k: "
+                        "gamma(z_k) is proportional to pi_k lambda_k exp(-lambda_k x)")
+            return ("for a single point x, the new weights are its responsibilities, proportional to pi_k lambda_k "
+                    "exp(-lambda_k x) and normalised over k; yours are not (check the E-step with the weights and rates passed in)")
+    if _same(w, expected[0], got):
+        return "your new weights are right; your rates are not: lambda_k = N_k / sum_n gamma(z_nk) x_n"
+    return ("your E-step is right on a single point, but the new weights are not the average responsibilities at the "
+            "weights and rates passed in: one E-step, then one M-step")
 
 
 register(Exercise(
@@ -327,6 +397,7 @@ register(Exercise(
         (_exp_counts_not_weights, "your new weights are the soft counts N_k: divide by N so that they sum to 1"),
     ],
     diagnose=_exp_diagnose,
+    returns="the pair (new_weights, new_rates)",
     hints=(
         "E-step as always: gamma(z_nk) is proportional to pi_k p(x_n | lambda_k), normalised over k; use ln p = ln lambda_k - lambda_k x_n.",
         "Q = sum_n sum_k gamma(z_nk) [ln pi_k + ln lambda_k - lambda_k x_n]. The pi_k part is the same as for Gaussians; differentiate the rest in lambda_k.",

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..gaussian import LOG_2PI, gaussian_log_likelihood
 from ..missing import GaussianParams, missing_e_step, missing_m_step, observed_log_likelihood
-from . import Exercise, register
+from . import Exercise, fmt, register, tolerance
 
 
 def _random_gaussian(rng, D):
@@ -122,6 +122,8 @@ def _loglik_reference(X, mean, cov):
 
 
 def _loglik_cases(rng):
+    """Rows with every entry, with some and with a single one observed; the second case adds a row 30 standard
+    deviations out (its density underflows in probability space)."""
     cases = []
     for N, D, fraction in [(30, 3, 0.35), (50, 4, 0.25)]:
         mean, cov = _random_gaussian(rng, D)
@@ -131,6 +133,10 @@ def _loglik_cases(rng):
         miss[np.arange(N), np.argmax(U, axis=1)] = False  # every row keeps one entry
         X[miss] = np.nan
         cases.append((X, mean, cov))
+    X, mean, cov = cases[1]
+    far = mean + 30.0 * np.sqrt(np.diag(cov))
+    far[1] = np.nan
+    cases[1] = (np.vstack([X, far]), mean, cov)
     return cases
 
 
@@ -149,6 +155,46 @@ def _loglik_D_constant(X, mean, cov):
     return observed_log_likelihood(X, GaussianParams(mean, cov)) - 0.5 * n_missing * LOG_2PI
 
 
+def _same(a, b, got):
+    """a and b agree to the precision the answer can have."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=100 * tolerance(got), atol=1e-9))
+
+
+def _loglik_diagnose(got, expected, case, ask):
+    """Probe the answer row by row: a sum over the rows; right on the complete rows?; at the mean (no quadratic term)?"""
+    X, mean, cov = case
+    g = float(got)
+    if not np.isfinite(g):
+        return (f"your log-likelihood is {g}: a density underflowed to 0 (a row far from the mean) or a log of a negative "
+                "number; work with log densities throughout")
+    rows = [ask(X[n:n + 1], mean, cov) for n in range(len(X))]
+    if any(r is None for r in rows):
+        return None
+    rows = np.array([float(r) for r in rows])
+    right = np.array([_loglik_reference(X[n:n + 1], mean, cov) for n in range(len(X))])
+    if not _same(rows.sum(), g, got):
+        if _same(rows.mean(), g, got):
+            return "your value is the average over the rows; the log-likelihood is their sum"
+        return "your value for all the rows is not the sum of your values for each row alone: ln p(X) = sum_n ln p(x_n,o)"
+    complete = ~np.isnan(X).any(axis=1)
+    ok = np.isclose(rows, right, rtol=1e-7, atol=1e-9)
+    if np.all(ok[complete]) and not np.all(ok[~complete]):
+        return ("your value is right on the rows without missing entries but not on rows with missing entries: such a row "
+                "contributes the marginal density of its observed entries, ln N(x_o | mu_o, Sigma_oo), with |o| in the constant")
+    D = X.shape[1]
+    at_mean = ask(mean[None, :], mean, cov)
+    if at_mean is not None:
+        right_at_mean = -0.5 * (D * LOG_2PI + np.linalg.slogdet(cov)[1])
+        if not _same(at_mean, right_at_mean, got):
+            return ("even for a complete row at the mean itself, where the quadratic term is 0, your value is off: check the "
+                    "terms that do not depend on x, -(|o|/2) ln(2 pi) - (1/2) ln|Sigma_oo| (the log-determinant of the "
+                    "observed block, not of the full Sigma or of its diagonal)")
+        return ("your value is right at the mean but not away from it: check the quadratic term "
+                "(x_o - mu_o)^T Sigma_oo^-1 (x_o - mu_o), with the inverse of the observed block (np.linalg.solve)")
+    return None
+
+
 register(Exercise(
     id="9.5",
     title="The observed-data log-likelihood",
@@ -160,8 +206,8 @@ register(Exercise(
         (_loglik_complete_cases, "rows with missing entries still carry information: every row contributes ln N(x_o | mu_o, Sigma_oo)"),
         (_loglik_D_constant, "the normalising term of a row is -(|o|/2) ln(2 pi), with |o| its number of observed entries, not -(D/2) ln(2 pi)"),
     ],
-    diagnose=lambda got, expected, case: (
-        "a log-likelihood is one number (a float), the sum over the rows" if np.ndim(got) != 0 else None),
+    diagnose=_loglik_diagnose,
+    returns="a float",
     hints=(
         "Loop over the rows; for each, o = ~np.isnan(x) selects the observed entries.",
         "The marginal of a Gaussian over the entries o is N(mu_o, Sigma_oo) (PRML 2.92-2.93): take those blocks.",

@@ -12,7 +12,7 @@ import numpy as np
 from emlib.gaussian import LOG_2PI
 from emlib.variational import VBPosterior, _digamma, _expected_log_pi, _log_det_W, _log_rho, _mahalanobis_W
 
-from . import Exercise, register
+from . import Exercise, fmt, register, tolerance
 
 
 # ---------------------------------------------------------------- 10.3 E[ln pi_k]
@@ -38,14 +38,32 @@ def _pi_no_normaliser(alpha):
     return _digamma(alpha)
 
 
-def _pi_diagnose(got, expected, case):
+def _same(a, b, got):
+    """a and b agree to the precision the answer can have."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=100 * tolerance(got), atol=1e-12))
+
+
+def _pi_diagnose(got, expected, case, ask):
+    """Sign, a normalised vector, a value close to the right one (an approximate digamma), and the exact value for
+    alpha = (1, 1): pi_1 is then uniform on [0, 1], and E[ln pi_1] = integral of ln p dp = -1."""
     g = np.asarray(got, dtype=float)
-    if g.shape != np.shape(expected) or not np.all(np.isfinite(g)):
+    e = np.asarray(expected, dtype=float)
+    if g.shape != e.shape or not np.all(np.isfinite(g)):
         return None
     if np.any(g > 0):
         return "some of your E[ln pi_k] are positive: pi_k <= 1, so ln pi_k <= 0 and so is its expectation"
     if np.isclose(np.sum(np.exp(g)), 1.0, rtol=1e-9):
         return "your exp(E[ln pi_k]) sum to 1: you computed the log of a normalised vector, not the expectation of ln pi_k"
+    error = float(np.max(np.abs(g - e) / np.maximum(np.abs(e), 1e-300)))
+    if error < 1e-3:
+        return (f"your values are close to the right ones (relative error up to {error:.0e}) but not within the check's "
+                "tolerance: an approximation of the digamma function (a finite difference, or a series that needs large "
+                "arguments)? Use digamma from emlib.variational")
+    uniform = ask(np.array([1.0, 1.0]))
+    if uniform is not None and not _same(uniform, [-1.0, -1.0], got):
+        return (f"for alpha = (1, 1), pi_1 is uniform on [0, 1] and E[ln pi_1] = integral_0^1 ln p dp = -1; your function "
+                f"gives {fmt(np.asarray(uniform, dtype=float)[0], -1.0)}: check psi(alpha_k) - psi(alpha_hat) with alpha_hat = sum_j alpha_j")
     return None
 
 
@@ -80,9 +98,11 @@ register(
 
 # ---------------------------------------------------------------- 10.4 ln rho_nk
 def _random_posterior(rng, K, D, N_k):
-    alpha = 0.5 + N_k
-    beta = 1.0 + N_k
-    nu = D + N_k
+    """A posterior after soft counts N_k, from a prior with its own beta_0 and nu_0 (so that beta_k and nu_k are
+    unrelated: with beta_0 = 1 and nu_0 = D = 2, beta_k = nu_k - 1 made two different slips give equal numbers)."""
+    alpha = rng.uniform(0.1, 2.0) + N_k
+    beta = rng.uniform(0.05, 3.0) + N_k
+    nu = D - 1 + rng.uniform(0.5, 4.0) + N_k
     m = rng.normal(0.0, 2.0, size=(K, D))
     W_inv = []
     for _ in range(K):
@@ -142,7 +162,8 @@ def _rho_diagnose(got, expected, case):
         return "your values differ from ln rho_nk by a constant per point: fine for r_nk, but this exercise asks for ln rho_nk itself (PRML 10.46)"
     if np.allclose(diff, diff[:1, :], rtol=0, atol=1e-8):
         return "your values are off by a constant per component k: look at the terms that do not depend on x_n (E[ln pi_k], E[ln|Lambda_k|], D / beta_k)"
-    return None
+    return ("your values are off by more than a constant per component: the part that depends on x_n is wrong, the quadratic "
+            "form nu_k (x_n - m_k)^T W_k (x_n - m_k) (W_inv holds W_k^-1, so solve with it or with its Cholesky factor)")
 
 
 register(
