@@ -1,0 +1,35 @@
+"""Source mutants of notebook 01: one line of the notebook's own numpy replaced by a plausible slip.
+
+Each proves that the check after that line would catch the slip (see mutation/README.md).
+"""
+from mutation.catalogue import source_mutant
+
+source_mutant(
+    "nb01_grid_ln_sigma", "the brute-force grid of section 3 with -N/2 ln sigma where -N/2 ln sigma^2 = -N ln sigma "
+    "belongs (its best node moves away from the MLE)",
+    notebook="01", find="- x.size * np.log(S) - squares", replace="- x.size / 2 * np.log(S) - squares")
+
+source_mutant(
+    "nb01_simulation_ddof1", "section 5's simulation computes sigma^2_ML with numpy's ddof=1, the unbiased 1/(N-1) "
+    "estimate (its mean is then sigma^2, not (N-1)/N sigma^2)",
+    notebook="01", find="var_ml_each = samples.var(axis=1)", replace="var_ml_each = samples.var(axis=1, ddof=1)")
+
+source_mutant(
+    "nb01_hessian_half_lost", "the second differential at the MLE with -N tr(...) where -N/2 tr(Sigma^-1 dSigma "
+    "Sigma^-1 dSigma) belongs",
+    notebook="01", find="- N2 / 2 * np.trace(W @ W)", replace="- N2 * np.trace(W @ W)")
+
+source_mutant(
+    "nb01_scaling_precision", "the change of ln p when Sigma_ML is scaled by c written as (ND/2)(1 - c + ln c), "
+    "the law for scaling the precision, not the covariance",
+    notebook="01", find="(1 - 1 / c - np.log(c))", replace="(1 - c + np.log(c))")
+
+source_mutant(
+    "nb01_s2_ddof_forgotten", "Exercise 1.4's s^2 computed with numpy's default ddof=0 (that is sigma^2_ML again)",
+    notebook="01", find="s2_each = samples.var(axis=1, ddof=1)", replace="s2_each = samples.var(axis=1)")
+
+source_mutant(
+    "nb01_known_mean_centred", "Exercise 1.6's known-mean estimate centred on each data set's own mean instead of "
+    "the known mean mu (that is sigma^2_ML, which is biased)",
+    notebook="01", find="np.mean((samples - mu_true) ** 2, axis=1)",
+    replace="np.mean((samples - samples.mean(axis=1, keepdims=True)) ** 2, axis=1)")
