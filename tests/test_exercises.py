@@ -1,6 +1,9 @@
-"""Every checked exercise: its reference passes, its plausible mistakes get their hints,
-an untouched stub reports "not attempted yet", and no message gives the answer away.
-Every notebook has at least six graded exercises, at least two of them checked code."""
+"""Every checked exercise: its reference and the solution it prints pass, its plausible mistakes get their
+hints and no two of them coincide on a test case, an untouched stub reports "not attempted yet", and no
+message gives the answer away. Every notebook has at least six graded exercises, at least two of them
+checked code. The engine never raises into a notebook: misuse gets a sentence, hostile answers (endless
+loops, sys.exit(), changed inputs, forbidden emlib calls, strings, complex numbers) get a verdict.
+The adversarial answers of issue 19 are in tests/test_exercises_adversarial.py."""
 import json
 import pathlib
 import re
