@@ -202,10 +202,10 @@ def _bic_diagnose(got, expected, case, ask):
     if np.isclose(implied * N, ll, rtol=1e-6):
         return "your likelihood term is -2 times the average ln p per point: BIC uses the total ln p(X | theta), the sum over the points"
     if implied < ll:
-        return ("your likelihood term corresponds to a smaller ln p than the mixture's: ln p(X | theta) = "
+        return ("if your penalty is p ln N, your likelihood term corresponds to a smaller ln p than the mixture's: ln p(X | theta) = "
                 "sum_n ln sum_k pi_k N(x_n | mu_k, Sigma_k), every component contributing inside the log (a max or one component gives less)")
     if implied > ll:
-        return ("your likelihood term corresponds to a larger ln p than the mixture's: ln p(X | theta) = "
+        return ("if your penalty is p ln N, your likelihood term corresponds to a larger ln p than the mixture's: ln p(X | theta) = "
                 "sum_n ln sum_k pi_k N(x_n | mu_k, Sigma_k), with the weights pi_k and every normalising constant")
     return None
 
