@@ -302,7 +302,7 @@ def _complete_cases(rng):
 def _complete_describe(case):
     X, z, K = case
     counts = np.bincount(z, minlength=K)
-    return f"N = {len(X)} points, K = {K}, D = {X.shape[1]}, N_k = {counts.tolist()}"
+    return f"N = {len(X)} points, K = {K}, D = {X.shape[1]}, n_k = {counts.tolist()}"
 
 
 def _one_hot(z, K):
@@ -366,12 +366,12 @@ def _complete_diagnose(got, expected, case, ask):
             return "renaming the labels should only reorder your Sigma_k; yours change otherwise: is a label or K hard-coded?"
     twice = ask(np.vstack([X, X]), np.concatenate([z, z]), K)
     if twice is not None and not np.allclose(np.asarray(twice, dtype=float), g, rtol=tol, atol=tol * scale):
-        return "for the data written twice your Sigma_k should not change; yours do: divide component k's sum by its own count N_k"
+        return "for the data written twice your Sigma_k should not change; yours do: divide component k's sum by its own count n_k"
     bad = [k for k in range(K) if not np.allclose(g[k], e[k], rtol=1e-6, atol=1e-9 * scale)]
     if bad and len(bad) < K:
         counts = np.bincount(z, minlength=K)
         return (f"Sigma_k is right for some components but not for k = {', '.join(map(str, bad))} "
-                f"(N_k = {', '.join(str(counts[k]) for k in bad)}): a loop that misses a component, or a special case?")
+                f"(n_k = {', '.join(str(counts[k]) for k in bad)}): a loop that misses a component, or a special case?")
     return None
 
 
@@ -385,23 +385,23 @@ register(
         describe=_complete_describe,
         returns="a (K, D, D) array",
         mistakes=[
-            (_complete_n_minus_1, "you used 1/(N_k - 1) in Sigma_k: the ML covariance divides by N_k"),
+            (_complete_n_minus_1, "you used 1/(n_k - 1) in Sigma_k: the ML covariance divides by n_k"),
             (_complete_global_mean, "your Sigma_k is centred on the mean of all the data: centre each component's points on their own mean mu_k"),
-            (_complete_divide_by_n, "your Sigma_k divides by N, not by N_k, the number of points of component k"),
+            (_complete_divide_by_n, "your Sigma_k divides by N, not by n_k, the number of points of component k"),
             (_complete_pooled, "all your Sigma_k are the same pooled matrix: each component's covariance uses only its own points"),
         ],
         diagnose=_complete_diagnose,
         hints=(
             "With Z known, ln p(X, Z) = sum_n sum_k z_nk (ln pi_k + ln N(x_n | mu_k, Sigma_k)): the pi-part and each component's Gaussian part can be maximised separately.",
-            "The pi-part is sum_k N_k ln pi_k with N_k = sum_n z_nk; maximise it under sum_k pi_k = 1 with a Lagrange multiplier. Each Gaussian part is notebook 01's problem on the points with z_n = k.",
-            "Return an array of shape (K, D, D): Sigma_k from the points with z_n = k only, centred on their own mean and divided by N_k.",
+            "The pi-part is sum_k n_k ln pi_k with n_k = sum_n z_nk; maximise it under sum_k pi_k = 1 with a Lagrange multiplier. Each Gaussian part is notebook 01's problem on the points with z_n = k.",
+            "Return an array of shape (K, D, D): Sigma_k from the points with z_n = k only, centred on their own mean and divided by n_k.",
         ),
         solution='''
         def complete_data_covariances(X, z, K):
             covs = np.zeros((K, X.shape[1], X.shape[1]))
             for k in range(K):
                 centred = X[z == k] - X[z == k].mean(axis=0)   # the points of component k, around mu_k
-                covs[k] = centred.T @ centred / len(centred)   # divided by N_k
+                covs[k] = centred.T @ centred / len(centred)   # divided by n_k
             return covs
         ''',
         rtol=1e-8,
