@@ -15,11 +15,12 @@ From each committed notebook (the full edition) the student edition
 - strips every output and execution count.
 
 A student runs the result top to bottom without an error; each ``check(...)`` then says
-"not attempted yet", and ``solution("6.1")`` prints a model answer when asked.
+"not attempted yet", and ``solution("6.3")`` prints a model answer when asked.
 
 ``--zip`` packs the student notebooks with emlib (the checks need it) and a README that says how to
 install: a student unzips it and runs one command. The full notebooks are not in the zip; the model
-answers that ``solution(...)`` prints are, in ``emlib/exercises/model_answers.json``.
+answers of every exercise are, in ``emlib/exercises/model_answers.json`` (the Solution blocks of the
+check and derive exercises, which ``solution(...)`` otherwise reads from the full notebooks).
 
 ``--nbgrader DIR`` writes the same notebooks as nbgrader *source* notebooks, one assignment per
 notebook, in ``DIR/source/<notebook name>/``, with ``DIR/nbgrader_config.py``: solution cells keep
