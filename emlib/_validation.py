@@ -118,3 +118,79 @@ def check_rng(rng, name="rng"):
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"{name} must be a numpy Generator, e.g. np.random.default_rng(0); got {type(rng).__name__}")
     return rng
+
+
+# ---------------------------------------------------------------- arguments a student passes (the explorers)
+def describe(value):
+    """A few words for what came: 'None', "the text 'abc'", 'a list of length 3', 'an array of shape (5, 2)'."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, (str, bytes)):
+        return f"the text {value!r}" if len(value) <= 40 else f"a text of {len(value)} characters"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}" if value.ndim else f"the number {value.item()!r}"
+    if isinstance(value, (int, np.integer)):
+        return f"the number {int(value)}"
+    if isinstance(value, (float, np.floating)):
+        return f"the number {float(value)!r}"
+    kind = type(value).__name__
+    article = "an" if kind[0] in "aeiouAEIOU" else "a"
+    if isinstance(value, (list, tuple, dict)) and not hasattr(value, "_fields"):
+        return f"{article} {kind} of length {len(value)}"
+    return f"{article} {kind}"
+
+
+def as_numeric_array(a, name, what="numbers"):
+    """:func:`as_float_array` for data a student passes, with the wrong kinds of object named.
+
+    None, text, a dict, True/False values and complex numbers raise TypeError;
+    nested lists of different lengths, NaN and inf raise ValueError.
+    """
+    if a is None or isinstance(a, (str, bytes, dict)):
+        raise TypeError(f"{name} must be {what}; got {describe(a)}")
+    try:
+        raw = np.asarray(a)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be {what} in a rectangular array; got {describe(a)} whose entries differ in length") from None
+    if raw.dtype == bool:
+        raise TypeError(f"{name} must be {what}; got True/False values (an array of dtype bool)")
+    if raw.dtype.kind in "USc":
+        kind = "complex numbers" if raw.dtype.kind == "c" else "text"
+        raise TypeError(f"{name} must be {what}; got {kind} (an array of dtype {raw.dtype})")
+    return as_float_array(raw, name)
+
+
+def check_number(value, name, lo=None, hi=None, lo_open=False, what=""):
+    """A finite real number (not a bool) with lo <= value <= hi (lo < value if lo_open); returns a float.
+
+    A wrong kind of object raises TypeError, a value out of range ValueError;
+    ``what`` (e.g. " (milliseconds)") is added after the name.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}{what} must be a number; got {describe(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name}{what} must be a finite number; got {value!r}")
+    if lo is not None and (value <= lo if lo_open else value < lo) or hi is not None and value > hi:
+        if lo_open and lo == 0 and hi is None:
+            need = "positive"
+        elif hi is None:
+            need = f"{'>' if lo_open else '>='} {lo:g}"
+        elif lo is None:
+            need = f"<= {hi:g}"
+        else:
+            need = f"between {lo:g} and {hi:g}"
+        raise ValueError(f"{name}{what} must be {need}; got {value!r}")
+    return value
+
+
+def check_integer(value, name, lo, hi=None, what=""):
+    """A whole number (a Python or numpy int, not a bool) with lo <= value <= hi; returns an int."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name}{what} must be a whole number (an int); got {describe(value)}")
+    if value < lo or hi is not None and value > hi:
+        need = f">= {lo}" if hi is None else f"between {lo} and {hi}"
+        raise ValueError(f"{name}{what} must be {need}; got {int(value)}")
+    return int(value)
