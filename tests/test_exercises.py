@@ -392,3 +392,24 @@ def test_types_of_returned_values():
 def test_numbers_are_printed_with_enough_digits_to_differ():
     assert E.fmt(1.2500001, 1.25) != E.fmt(1.25, 1.2500001)
     assert E.fmt(0.8, 1.25) == "0.8"
+
+
+def test_a_template_that_unpacks_its_arguments_is_not_attempted():
+    """The notebooks' templates may unpack their arguments before `...`: still untouched, not wrong."""
+    from emlib.exercises import _is_stub_function
+
+    def template(X, post):
+        alpha, beta, m, W_inv, nu = post
+        N, D = X.shape
+        ...  # your code here
+
+    def forgot_return(X, post):
+        alpha, beta, m, W_inv, nu = post
+        lr = alpha + beta
+
+    def prints(X, post):
+        N, D = X.shape
+        print(N)
+
+    assert _is_stub_function(template)
+    assert not _is_stub_function(forgot_return) and not _is_stub_function(prints)

@@ -226,3 +226,13 @@ def test_zip_to_hand_out(tmp_path, edition):
     assert pathlib.Path(where).is_relative_to(top), where
     from emlib import exercises as E
     assert counts == f"272 {len(E.all_exercises())}", counts
+    # solution() in the unzipped edition prints the bundled model answer of a check or derive exercise,
+    # though the notebooks beside it are the student edition's, without Solution blocks
+    derive = next(k for k, v in sorted(answers.items()) if v["level"] == "derive")
+    probe = f"from emlib.exercises import solution; solution({derive!r})"
+    run = subprocess.run([sys.executable, "-c", probe], cwd=top / "notebooks", capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(top)})
+    assert run.returncode == 0, run.stderr[-2000:]
+    first_words = answers[derive]["solution"].split()[:6]
+    assert " ".join(first_words) in " ".join(run.stdout.split()), run.stdout[:500]
+    assert "this copy of the notebooks does not include it" not in run.stdout
