@@ -95,7 +95,7 @@ def prepare_site_source(src, folder=None):
     if src.exists():
         shutil.rmtree(src)
     src.mkdir(parents=True)
-    for name in ["conf.py", "index.md", "lecturers.md"]:
+    for name in ["conf.py", "index.md", "lecturers.md", "notation.md"]:
         shutil.copy2(BOOK / name, src / name)
     shutil.copytree(BOOK / "_static", src / "_static")
     (src / "notebooks").mkdir()
