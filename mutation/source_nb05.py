@@ -1,0 +1,39 @@
+"""Source mutants of notebook 05: one plausible slip in a formula the notebook writes out in numpy.
+
+Each proves that the check after the formula can fail (``python -m mutation.run --notebooks 05``).
+"""
+from mutation.catalogue import source_mutant
+
+NB = "05"
+
+# section 1: the collapsing component
+source_mutant("nb05_collapse_sigma_for_variance", "the collapsing component's variance set to sigma instead of sigma^2",
+              notebook=NB, find="np.array([[[var]], [[sigma**2]]])", replace="np.array([[[var]], [[sigma]]])")
+
+# section 2: the prior and the MAP M-step
+source_mutant("nb05_log_prior_half_lost", "ln p(Sigma_k) = -lam tr(Sigma_k^-1): the factor 1/2 of the prior lost",
+              notebook=NB, find="return -lam / 2 * sum(", replace="return -lam * sum(")
+source_mutant("nb05_map_lambda_after_division", "the MAP M-step with lam I added after the division by N_k (reg_covar = lam)",
+              notebook=NB, find="+ lam * np.eye(X.shape[1])) / N_k[k] for k",
+              replace=") / N_k[k] + lam * np.eye(X.shape[1]) for k")
+source_mutant("nb05_reg_covar_lambda_without_N_k", "the prior strength that reproduces reg_covar = eps taken as eps, not eps N_k",
+              notebook=NB, find="lam_k = eps * resp_y.sum(axis=0)", replace="lam_k = eps * np.ones(4)")
+
+# section 4: aligning fits up to relabelling
+source_mutant("nb05_align_inverse_permutation", "the alignment permutes the reference instead of the fit (the inverse "
+              "permutation)",
+              notebook=NB, find="np.sum((params.means[list(p)] - ref.means) ** 2)",
+              replace="np.sum((params.means - ref.means[list(p)]) ** 2)")
+
+# section 5: the saddle
+source_mutant("nb05_split_without_shrinking", "the split path of section 5 without shrinking the covariances by h^2 e1 e1^T "
+              "(the mixture's covariance then grows)",
+              notebook=NB, find="np.tile(S_Y - h**2 * np.outer(e1, e1), (4, 1, 1))", replace="np.tile(S_Y, (4, 1, 1))")
+
+# exercises
+source_mutant("nb05_ex53_iw_exponent", "Exercise 5.3's inverse-Wishart log density with exponent (nu + D)/2 instead of "
+              "(nu + D + 1)/2",
+              notebook=NB, find="return sum(-(nu + D + 1) / 2 * ld for ld in logdets)",
+              replace="return sum(-(nu + D) / 2 * ld for ld in logdets)")
+source_mutant("nb05_ex55_largest_eigenvalue", "Exercise 5.5's smallest variance taken as the largest eigenvalue",
+              notebook=NB, find="return np.linalg.eigvalsh(covs)[:, 0]", replace="return np.linalg.eigvalsh(covs)[:, -1]")
