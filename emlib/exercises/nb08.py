@@ -303,7 +303,7 @@ register(Exercise(
 # ---------------------------------------------------------------- 8.6 EM for exponentials
 def _exp_cases(rng):
     """Two to three components; the first case adds a long wait (x = 4000, while every rate is at least 0.3): there
-    pi_k lambda_k exp(-lambda_k x) underflows to 0 for every k, so an E-step in probability space gives 0/0."""
+    pi_k kappa_k exp(-kappa_k x) underflows to 0 for every k, so an E-step in probability space gives 0/0."""
     cases = []
     for N, true_rates, true_weights in [(40, [0.5, 4.0], [0.6, 0.4]), (80, [0.2, 1.0, 6.0], [0.3, 0.3, 0.4]), (25, [1.0, 2.0], [0.5, 0.5])]:
         z = rng.choice(len(true_rates), size=N, p=true_weights)
@@ -318,7 +318,7 @@ def _exp_cases(rng):
 
 
 def exp_log_joint(x, weights, rates):
-    """ln p(x_n, z_n = k) = ln pi_k + ln lambda_k - lambda_k x_n, shape (N, K)."""
+    """ln p(x_n, z_n = k) = ln pi_k + ln kappa_k - kappa_k x_n, shape (N, K)."""
     return np.log(weights) + np.log(rates) - np.outer(x, rates)
 
 
@@ -354,11 +354,11 @@ def _exp_counts_not_weights(x, weights, rates):
 
 def _exp_diagnose(got, expected, case, ask):
     """NaN from an underflow; weights that do not sum to 1; rates <= 0; the pair swapped; then a probe with one point,
-    whose new weights are its responsibilities, proportional to pi_k lambda_k exp(-lambda_k x)."""
+    whose new weights are its responsibilities, proportional to pi_k kappa_k exp(-kappa_k x)."""
     x, weights, rates = case
     w, lam = (np.asarray(g, dtype=float) for g in got)
     if np.any(~np.isfinite(w)) or np.any(~np.isfinite(lam)):
-        return ("your new parameters contain NaN or inf: for a long wait x_n, pi_k lambda_k exp(-lambda_k x_n) underflows "
+        return ("your new parameters contain NaN or inf: for a long wait x_n, pi_k kappa_k exp(-kappa_k x_n) underflows "
                 "to 0 for every k and the responsibilities become 0/0; work in log space (subtract the largest log joint "
                 "of each point before exponentiating)")
     if _same(w, expected[1], got) and _same(lam, expected[0], got):
@@ -366,7 +366,7 @@ def _exp_diagnose(got, expected, case, ask):
     if not np.isclose(w.sum(), 1.0):
         return f"your new weights sum to {fmt(w.sum(), 1.0)}, not 1"
     if np.any(lam <= 0):
-        return "a rate lambda_k must be positive"
+        return "a rate kappa_k must be positive"
     point = np.array([float(np.median(x))])
     probe = ask(point, weights, rates)
     if probe is not None:
@@ -376,11 +376,11 @@ def _exp_diagnose(got, expected, case, ask):
             ratio = mine / resp
             if np.allclose(ratio * weights, (ratio * weights)[0], rtol=1e-6):
                 return ("for a single point, your new weights (its responsibilities) do not include the factor pi_k: "
-                        "gamma(z_k) is proportional to pi_k lambda_k exp(-lambda_k x)")
-            return ("for a single point x, the new weights are its responsibilities, proportional to pi_k lambda_k "
-                    "exp(-lambda_k x) and normalised over k; yours are not (check the E-step with the weights and rates passed in)")
+                        "gamma(z_k) is proportional to pi_k kappa_k exp(-kappa_k x)")
+            return ("for a single point x, the new weights are its responsibilities, proportional to pi_k kappa_k "
+                    "exp(-kappa_k x) and normalised over k; yours are not (check the E-step with the weights and rates passed in)")
     if _same(w, expected[0], got):
-        return "your new weights are right; your rates are not: lambda_k = N_k / sum_n gamma(z_nk) x_n"
+        return "your new weights are right; your rates are not: kappa_k = N_k / sum_n gamma(z_nk) x_n"
     return ("your E-step is right on a single point, but the new weights are not the average responsibilities at the "
             "weights and rates passed in: one E-step, then one M-step")
 
@@ -392,16 +392,16 @@ register(Exercise(
     reference=_exp_reference,
     cases=_exp_cases,
     mistakes=[
-        (_exp_mean_not_rate, "your rates are the responsibility-weighted means of x, which estimate 1/lambda_k, not lambda_k"),
-        (_exp_no_rate_factor, "your responsibilities leave out the factor lambda_k of the density lambda_k exp(-lambda_k x)"),
+        (_exp_mean_not_rate, "your rates are the responsibility-weighted means of x, which estimate 1/kappa_k, not kappa_k"),
+        (_exp_no_rate_factor, "your responsibilities leave out the factor kappa_k of the density kappa_k exp(-kappa_k x)"),
         (_exp_counts_not_weights, "your new weights are the soft counts N_k: divide by N so that they sum to 1"),
     ],
     diagnose=_exp_diagnose,
     returns="the pair (new_weights, new_rates)",
     hints=(
-        "E-step as always: gamma(z_nk) is proportional to pi_k p(x_n | lambda_k), normalised over k; use ln p = ln lambda_k - lambda_k x_n.",
-        "Q = sum_n sum_k gamma(z_nk) [ln pi_k + ln lambda_k - lambda_k x_n]. The pi_k part is the same as for Gaussians; differentiate the rest in lambda_k.",
-        "dQ/dlambda_k = N_k / lambda_k - sum_n gamma(z_nk) x_n. Return the pair (new weights, new rates), each of shape (K,).",
+        "E-step as always: gamma(z_nk) is proportional to pi_k p(x_n | kappa_k), normalised over k; use ln p = ln kappa_k - kappa_k x_n.",
+        "Q = sum_n sum_k gamma(z_nk) [ln pi_k + ln kappa_k - kappa_k x_n]. The pi_k part is the same as for Gaussians; differentiate the rest in kappa_k.",
+        "dQ/dkappa_k = N_k / kappa_k - sum_n gamma(z_nk) x_n. Return the pair (new weights, new rates), each of shape (K,).",
     ),
     solution='''
     def exp_em_step(x, weights, rates):
@@ -410,7 +410,7 @@ register(Exercise(
         resp = np.exp(log_joint - m)
         resp /= resp.sum(axis=1, keepdims=True)                              # E-step
         N_k = resp.sum(axis=0)
-        return N_k / len(x), N_k / (resp.T @ x)                              # M-step: pi_k, lambda_k
+        return N_k / len(x), N_k / (resp.T @ x)                              # M-step: pi_k, kappa_k
     ''',
     seed=806,
 ))
