@@ -1,0 +1,30 @@
+"""Source mutants of notebook 06: one plausible slip in a formula the notebook writes out in numpy.
+
+Each proves that the check after the formula can fail (``python -m mutation.run --notebooks 06``).
+"""
+from mutation.catalogue import source_mutant
+
+NB = "06"
+
+# section 3: the paired standard error that decides "does not separate"
+source_mutant("nb06_paired_se_per_point", "the paired standard error of a held-out sum divided by sqrt(N_test) instead of "
+              "multiplied (the standard error of the mean per point, for a difference of sums)",
+              notebook=NB, find="se = {K: delta[K].std(ddof=1) * np.sqrt(len(test)) for K in Ks}",
+              replace="se = {K: delta[K].std(ddof=1) / np.sqrt(len(test)) for K in Ks}")
+
+# section 3, Old Faithful: em_many, the batched EM checked against emlib.em
+source_mutant("nb06_em_many_no_mean_correction", "em_many's covariance as the second moment sum gamma x x^T / N_k, "
+              "without - mu_k mu_k^T",
+              notebook=NB, find="Sigma[run] = second - mu[run][..., :, None] * mu[run][..., None, :] + reg_covar * np.eye(D)",
+              replace="Sigma[run] = second + reg_covar * np.eye(D)")
+source_mutant("nb06_em_many_weights_over_K", "em_many's weights N_k / K instead of N_k / N",
+              notebook=NB, find="w[run] = N_k / N", replace="w[run] = N_k / N_k.shape[1]")
+source_mutant("nb06_heldout_on_train", "the held-out log-likelihood of the Old Faithful splits evaluated on the training "
+              "points of each split (the test points never used)",
+              notebook=NB, find="lp_test[K] = np.array([log_density(F_test[s], runs[b])",
+              replace="lp_test[K] = np.array([log_density(F_train[s], runs[b])")
+
+# exercises: the solution code the checks verify
+source_mutant("nb06_ex65_sum_not_mean", "Exercise 6.5's held-out log-likelihood summed over the test points, not "
+              "averaged", notebook=NB, find="return emlib.mixture_log_likelihood(X_test, params) / len(X_test)",
+              replace="return emlib.mixture_log_likelihood(X_test, params)")
