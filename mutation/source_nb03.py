@@ -26,7 +26,7 @@ source_mutant(
 source_mutant(
     "nb03_kl_curvature_half_lost", "section 3's second-order law KL(q_t || gamma) = t^2 sum_n gamma_n1 gamma_n2, the "
     "1/2 of the Taylor expansion lost",
-    notebook="03", find="0.5 * t**2 * w_n.sum()", replace="t**2 * w_n.sum()")
+    notebook="03", find="0.5 * eps**2 * w_n.sum()", replace="eps**2 * w_n.sum()")
 
 source_mutant(
     "nb03_written_L_marginal", "section 4's written-out L(q_old, theta) with ln p(x_n | theta), the marginal, where the "

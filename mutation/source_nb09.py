@@ -31,3 +31,13 @@ source_mutant(
     find="from_median = np.abs(x2 - np.median(x2))",
     replace="from_median = x2 - np.median(x2)",
 )
+
+source_mutant(
+    "nb09_mean_imputation_grand_mean",
+    "section 8: mean imputation that fills every gap with the mean of all recorded entries (np.nanmean without "
+    "axis=0) instead of its own column's mean; the exact (1 - f) shrinkage of the variance and the correlation "
+    "formula of section 9 no longer hold",
+    notebook="09",
+    find="    return GaussianParams(*emlib.gaussian_mle(np.where(np.isnan(X), np.nanmean(X, axis=0), X)))",
+    replace="    return GaussianParams(*emlib.gaussian_mle(np.where(np.isnan(X), np.nanmean(X), X)))",
+)
