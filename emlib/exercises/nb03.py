@@ -328,15 +328,15 @@ def _gibbs_diagnose(got, expected, case, ask):
     j_ref, m_ref = _gibbs_reference(q, p)
     j_ok, m_ok = np.isclose(jensen, j_ref, rtol=tol, atol=1e-9), np.isclose(mass, m_ref, rtol=tol, atol=1e-9)
     if m_ok and not j_ok:
-        return "your M is right, your J is not: J = ln(sum_{q_k > 0} p_k) - sum_{q_k > 0} q_k ln(p_k / q_k), so that J + M = KL(q || p)"
+        return "your M is right, your G is not: G = ln(sum_{q_k > 0} p_k) - sum_{q_k > 0} q_k ln(p_k / q_k), so that G + M = KL(q || p)"
     if j_ok and not m_ok:
-        return "your J is right, your M is not: M = -ln of the mass sum_{q_k > 0} p_k that p puts on the support of q"
+        return "your G is right, your M is not: M = -ln of the mass sum_{q_k > 0} p_k that p puts on the support of q"
     if not np.isclose(jensen + mass, kl, rtol=tol, atol=1e-9):
-        return "your two gaps do not add up to KL(q || p): J + M = KL, because the chain runs from -KL to 0"
+        return "your two gaps do not add up to KL(q || p): G + M = KL, because the chain runs from -KL to 0"
     hot = np.eye(q.size)[int(np.argmax(q))]
     one_hot = ask(hot, p)
     if one_hot is not None and not np.isclose(float(np.asarray(one_hot[0], dtype=float)), 0.0, atol=1e-9):
-        return "for a one-hot q Jensen's inequality is an equality (one term), so J = 0; yours is not"
+        return "for a one-hot q Jensen's inequality is an equality (one term), so G = 0; yours is not"
     return None
 
 
@@ -348,7 +348,7 @@ register(
         reference=_gibbs_reference,
         cases=_gibbs_cases,
         describe=_gibbs_describe,
-        returns="the pair (J, M)",
+        returns="the pair (G, M)",
         mistakes=[
             (_gibbs_all_k, "your second gap is 0 although q has zeros: the sum of p_k runs only over the k with q_k > 0, and p puts mass off that support"),
             (_gibbs_swapped, "your two gaps are in the wrong order: first the Jensen gap, then -ln sum_{q_k > 0} p_k"),
