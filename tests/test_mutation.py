@@ -103,3 +103,15 @@ def test_smoke_subset_is_killed():
     res = subprocess.run([sys.executable, "-m", "mutation.run", "--smoke", "--jobs", "1"], cwd=ROOT,
                          capture_output=True, text=True, timeout=1200)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+
+
+def test_every_source_mutant_finds_its_line():
+    """A source mutant's line occurs in exactly one code cell of its notebook (an edit of the notebook can orphan it)."""
+    import nbformat
+
+    cells = {k: [c.source for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"]
+             for k, p in notebooks().items()}
+    for m in catalogue.all_mutants():
+        if m.kind == "source":
+            hits = sum(m.find in src for src in cells[m.notebook])
+            assert hits == 1, f"source mutant {m.name}: its line occurs in {hits} code cells of notebook {m.notebook}"
