@@ -1,0 +1,50 @@
+"""Source mutants of notebook 10: one plausible slip in a line of the notebook's own numpy code each.
+
+Each proves that the check after that line can fail: the harness replaces ``find`` by ``replace`` in the
+one code cell that contains it, runs the notebook, and records which cell's assert fails.
+"""
+from mutation.catalogue import source_mutant
+
+source_mutant(
+    "nb10_book_m_without_prior_mean",
+    "section 3: the book's form of PRML 10.61 written without the beta0 m0 term; the prior of that check has "
+    "m0 away from 0, so the comparison with vb_m_step must fail",
+    notebook="10",
+    find="m_book = (prior_b.beta0 * prior_b.m0 + N_k[k] * xbar) / (prior_b.beta0 + N_k[k])",
+    replace="m_book = (N_k[k] * xbar) / (prior_b.beta0 + N_k[k])",
+)
+
+source_mutant(
+    "nb10_monte_carlo_log_of_mean",
+    "section 3: the Monte Carlo estimate of E[ln pi_k] computed as ln of the mean draw (ln E[pi_k]), "
+    "the very confusion the check is there to expose",
+    notebook="10",
+    find="mc = np.log(draws).mean(axis=0)",
+    replace="mc = np.log(draws.mean(axis=0))",
+)
+
+source_mutant(
+    "nb10_evidence_beta_ratio_inverted",
+    "section 4: the closed-form evidence of one Gaussian with (D/2) ln(beta_N / beta_0) instead of "
+    "(D/2) ln(beta_0 / beta_N)",
+    notebook="10",
+    find="d / 2 * math.log(prior.beta0 / beta_n)",
+    replace="d / 2 * math.log(beta_n / prior.beta0)",
+)
+
+source_mutant(
+    "nb10_leading_wishart_term_twice",
+    "section 7: the leading Wishart correction written -D(D+1)/(2 nu_k), the factor 1/2 of 1/2 E[ln|Lambda_k|] lost",
+    notebook="10",
+    find="- 2 * 3 / (4 * nu_k)",
+    replace="- 2 * 3 / (2 * nu_k)",
+)
+
+source_mutant(
+    "nb10_collapse_without_nu",
+    "section 6: the forced collapse sets W_2^-1 = s I, forgetting nu_2, so the covariance is s / nu_2 I; the "
+    "rise of ln 10 per decade still holds, but the 1/s coefficient of E[ln p(mu, Lambda)] is off by nu_2",
+    notebook="10",
+    find="s * fit5c.posterior.nu[1] * np.eye(2)",
+    replace="s * np.eye(2)",
+)
