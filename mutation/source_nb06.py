@@ -28,3 +28,9 @@ source_mutant("nb06_heldout_on_train", "the held-out log-likelihood of the Old F
 source_mutant("nb06_ex65_sum_not_mean", "Exercise 6.5's held-out log-likelihood summed over the test points, not "
               "averaged", notebook=NB, find="return emlib.mixture_log_likelihood(X_test, params) / len(X_test)",
               replace="return emlib.mixture_log_likelihood(X_test, params)")
+
+# section 3: the log-likelihood written out in numpy, the independent route to emlib's BIC
+source_mutant("nb06_direct_density_no_D", "the written-out Gaussian log density with -1/2 ln 2 pi instead of -D/2 ln 2 pi "
+              "(the dimension forgotten in the normaliser)",
+              notebook=NB, find="0.5 * (D * np.log(2 * np.pi) + np.linalg.slogdet(params.covs)[1] + maha)",
+              replace="0.5 * (np.log(2 * np.pi) + np.linalg.slogdet(params.covs)[1] + maha)")
