@@ -5,6 +5,7 @@
     python -m mutation.run --notebooks 03 04     # only these notebooks (prints, writes nothing)
     python -m mutation.run --mutants kl_swapped  # only these mutants (prints, writes nothing)
     python -m mutation.run --smoke               # one mutant per notebook, stop at the first failing cell
+    python -m mutation.run --notebooks 06 --update   # re-run one notebook and merge it into the report
 
 A notebook is run with nbclient in a fresh kernel. A library mutant is installed by an extra first
 cell (``mutation.install(name)``) before the notebook imports anything; a source mutant edits one
@@ -183,7 +184,8 @@ def write_report(results, seconds, jobs):
 
     survivors, cells, idle = evaluate(results)
     (HERE / "kill_matrix.json").write_text(json.dumps(
-        {"results": [r for r in results], "survivors": survivors, "idle_cells": idle}, indent=1) + "\n")
+        {"results": [r for r in results], "survivors": survivors, "idle_cells": idle, "seconds": round(seconds, 1)},
+        indent=1) + "\n")
     keys = list(notebooks())
     by = {(r["notebook"], r["mutant"]): r for r in results}
     lines = [
@@ -253,6 +255,8 @@ def main(argv=None):
     ap.add_argument("--check", action="store_true", help="exit 1 unless every bar is met")
     ap.add_argument("--smoke", action="store_true", help="one mutant per notebook, stop at the first failure")
     ap.add_argument("--no-clean", action="store_true", help="skip the clean runs (a partial run)")
+    ap.add_argument("--update", action="store_true",
+                    help="with --notebooks: re-run those notebooks and merge them into kill_matrix.json and REPORT.md")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     keys = [k.zfill(2) for k in args.notebooks] if args.notebooks else None
@@ -275,6 +279,12 @@ def main(argv=None):
         return 2
     seconds = time.perf_counter() - t0
     full = keys is None and args.mutants is None and not args.no_clean
+    if args.update and keys and args.mutants is None and not args.no_clean:
+        old = json.loads((HERE / "kill_matrix.json").read_text())
+        kept = [r for r in old["results"] if r["notebook"] not in keys]
+        results = kept + results
+        seconds = old.get("seconds", 0.0) + seconds
+        full = True
     if full:
         survivors, idle = write_report(results, seconds, args.jobs)
     else:
