@@ -5,15 +5,22 @@
     .venv/bin/python book/build.py all       # both
 
 Options: ``--out DIR`` (another output folder), ``--notebooks DIR`` (another notebook folder),
-``--repository-url URL`` (site only: adds Binder and, for GitHub, Colab launch links; without
-it there are none).
+``--repo URL`` (site only: the repository's address, linked from every page, in each notebook
+page's "Run this notebook yourself" box and for a Binder launch link; default: ``[project.urls]
+Repository`` in pyproject.toml, else the checkout's git remote ``origin``; ``--repo ''`` for none).
 
 Nothing is executed: the pages and the decks show the outputs stored in the notebooks, and a
-widget cell shows the PNG it stored. Everything a page loads is served from the output folder:
-MathJax 2.7 comes from the ``jupyter-server-mathjax`` wheel, reveal.js from the
-``sphinx-revealjs`` wheel, the theme's fonts and icons from ``sphinx-book-theme``. Pages and
-decks with math run ``_static/mathjax-fonts.js``, which loads the math fonts all at once before
-typesetting instead of one after the other.
+widget cell shows the PNG it stored (the page says that it is a still). Everything a page loads is
+served from the output folder: the website's MathJax 3.2.2 (CHTML, assistive MathML on) comes from
+the ``sphinx-mathjax-offline`` wheel (book/conf.py), the decks' MathJax 2.7 from the
+``jupyter-server-mathjax`` wheel, reveal.js from the ``sphinx-revealjs`` wheel, the theme's fonts
+and icons from ``sphinx-book-theme``. Decks with math run ``_static/mathjax-fonts.js``, which loads
+the MathJax 2 fonts all at once before typesetting instead of one after the other.
+
+The site's copy of a notebook (the download stays as committed) differs in presentation only: a
+"Run this notebook yourself" box under the title (clone, the README's command, the Python minimum
+of pyproject.toml), no ``# NBVAL_...`` harness line at the top of a cell, folds labelled
+"Solution (code)" or "Code", and an alt text for every stored picture (``alt_text``).
 """
 import argparse
 import base64
@@ -90,14 +97,172 @@ def _notebook_table(paths):
     return "\n".join(lines) + "\n"
 
 
-def prepare_site_source(src, folder=None):
+# The harness comment that older notebooks carry on a cell's first line (nbval reads the cell tag
+# nbval-ignore-output now); the site never shows it
+_HARNESS_LINE = re.compile(r"\A[ \t]*#\s*NBVAL_[A-Z_]+\b[^\n]*\n?")
+
+_TEX_WORDS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "theta": "θ",
+    "lambda": "λ", "mu": "μ", "nu": "ν", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "psi": "ψ",
+    "omega": "ω", "Lambda": "Λ", "Sigma": "Σ", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Psi": "Ψ", "Omega": "Ω",
+    "ln": "ln", "log": "log", "exp": "exp", "max": "max", "min": "min", "sum": "Σ", "prod": "Π", "mid": "|",
+    "Vert": "‖", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "approx": "≈", "to": "→", "times": "×",
+    "cdot": "·", "infty": "∞", "pm": "±", "neq": "≠", "propto": "∝", "in": "∈", "ast": "*", "quad": " ",
+}
+
+
+def plain_text(markdown):
+    """Markdown with TeX, as a sentence a screen reader can say: 'π_k N(x | μ_k, Σ_k)', no markup."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", text)
+    text = re.sub(r"\\(?:mathcal|mathbf|boldsymbol|mathrm|text|textbf|operatorname|bm|mathit|widehat|hat|tilde|bar)\s*", "", text)
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_WORDS.get(m.group(1), ""), text)
+    text = re.sub(r"\\[,;:! ]", " ", text)
+    text = text.replace("\\{", "{").replace("\\}", "}")
+    text = re.sub(r"[{}$*`#]", "", text)
+    text = re.sub(r"\\", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _sentences(text, limit):
+    """The first sentences of text, together at most about limit characters (at least one sentence)."""
+    parts, total = [], 0
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(])", text):
+        if parts and total + len(sentence) > limit:
+            break
+        parts.append(sentence)
+        total += len(sentence) + 1
+    out = " ".join(parts)
+    return out if len(out) <= limit + 80 else out[:limit].rsplit(" ", 1)[0] + " …"
+
+
+_FIGURE_WORDS = re.compile(r"\b(figure|picture|plot|panel|Left|Right|Top|Bottom|shows?|drawn|coloured|ellipses|histogram|curve)\b")
+
+
+def alt_text(cell, markdown_before, heading):
+    """What a figure shows, for its alt text: the cell's metadata ``alt`` when it has one, else the
+    paragraph before the figure that describes it (the last one that speaks of the picture, else the
+    last one), with the section heading; never a file name."""
+    given = cell.get("metadata", {}).get("alt")
+    if isinstance(given, str) and given.strip():
+        return given.strip()
+    paragraphs = [plain_text(p) for p in (markdown_before or "").split("\n\n")]
+    paragraphs = [p for p in paragraphs if len(p.split()) >= 4 and not p.lower().startswith(("solution", "hint"))]
+    describing = [p for p in paragraphs if _FIGURE_WORDS.search(p)]
+    chosen = (describing or paragraphs or [""])[-1]
+    where = f"Figure in “{heading}”" if heading else "Figure"
+    return f"{where}: {_sentences(chosen, 300)}" if chosen else f"{where}."
+
+
+def readme_command(kind="lab"):
+    """The README's one command that installs and opens JupyterLab (kind 'lab') or runs the tests ('test')."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```bash\n(python3 -m venv[^\n]+)\n```", readme)
+    for command in commands:
+        if (kind == "lab") == ("jupyter lab" in command):
+            return command
+    raise ValueError(f"README.md has no {kind} command in a bash block")
+
+
+def python_minimum():
+    """The Python minimum of pyproject.toml's requires-python, e.g. '3.11'."""
+    import tomllib
+
+    spec = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    return re.fullmatch(r"\s*>=\s*(\d+\.\d+)\s*", spec).group(1)
+
+
+def default_repository_url():
+    """The project's repository: [project.urls] Repository in pyproject.toml, else this checkout's git
+    remote 'origin' (as https), else '' (the pages then say "a clone of the repository" with no link)."""
+    import tomllib
+
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"].get("urls", {})
+    if urls.get("Repository"):
+        return urls["Repository"].rstrip("/")
+    try:
+        remote = subprocess.run(["git", "-C", str(ROOT), "remote", "get-url", "origin"], capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    m = re.fullmatch(r"git@([^:]+):(.+?)(?:\.git)?", remote)
+    if m:
+        return f"https://{m.group(1)}/{m.group(2)}"
+    return re.sub(r"\.git$", "", remote) if remote.startswith("https://") else ""
+
+
+def run_this_notebook(name, repository_url):
+    """The Markdown box on a notebook page that says how to run it: clone, the README's command, open it."""
+    folder = repository_url.rstrip("/").rsplit("/", 1)[-1] if repository_url else "<folder>"
+    clone = f"git clone {repository_url} && cd {folder}" if repository_url else "git clone <repository URL> && cd <folder>"
+    where = f"[the repository]({repository_url})" if repository_url else "the repository beside the notebooks"
+    return (
+        ":::{admonition} Run this notebook yourself\n:class: tip run-it\n\n"
+        f"It needs `emlib`, the small library in {where}: a downloaded `.ipynb` alone stops at `import emlib`. "
+        f"On Linux or macOS with Python ≥ {python_minimum()}, clone the repository and run the README's command "
+        "(it makes a virtual environment `.venv`, installs `emlib` into it and opens JupyterLab), then open "
+        f"`notebooks/{name}`:\n\n"
+        f"```bash\n{clone}\n{readme_command('lab')}\n```\n:::\n"
+    )
+
+
+STILL_NOTE = (":::{note}\n:class: explorer-still\n"
+              "On this page the explorer above is a still: its starting picture. Its controls (Play, the "
+              "sliders, the buttons) work in JupyterLab, in a running notebook: see *Run this notebook yourself* "
+              "at the top of the page.\n:::\n")
+
+
+def _site_notebook(nb, name, repository_url):
+    """The copy of a notebook that the site shows (the download stays exactly as committed)."""
+    heading, markdown_before, title_done = "", "", False
+    cells = []
+    for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        source = _source(cell)
+        if cell["cell_type"] == "markdown":
+            headings = re.findall(r"^#{1,3}\s+(.+)$", source, re.M)
+            if headings:
+                heading = plain_text(headings[-1])
+            markdown_before = source
+            cells.append(cell)
+            if not title_done and re.search(r"^#\s", source, re.M):
+                title_done = True
+                cells.append({"cell_type": "markdown", "id": "run-this-notebook", "metadata": {},
+                              "source": run_this_notebook(name, repository_url)})
+            continue
+        if cell["cell_type"] != "code":
+            cells.append(cell)
+            continue
+        cell["source"] = _HARNESS_LINE.sub("", source)
+        options = cell["metadata"].setdefault("mystnb", {})
+        solution = "solution" in tags or "### BEGIN SOLUTION" in source
+        if solution:
+            # a solution's code and output (a solution cell, or a code exercise with its solution
+            # between nbgrader's markers): folded like the solution prose (<details>)
+            if "hide-cell" not in tags:
+                cell["metadata"]["tags"] = tags + ["hide-cell"]
+            options.update(code_prompt_show="Solution (code)", code_prompt_hide="Hide the solution")
+        if any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
+            options.setdefault("image", {})["alt"] = alt_text(cell, markdown_before, heading)
+        cells.append(cell)
+        if any(WIDGET_VIEW in out.get("data", {}) for out in cell.get("outputs", [])):
+            # the page shows the explorer's stored starting picture: say so beside it, so that the
+            # notebook's "press Play" / "move the slider" is not taken for a control on this page
+            cells.append({"cell_type": "markdown", "id": f"still-{len(cells)}", "metadata": {}, "source": STILL_NOTE})
+    nb["cells"] = cells
+    return nb
+
+
+def prepare_site_source(src, folder=None, repository_url=""):
     """Lay out the Sphinx source folder: book pages, the notebooks, the figure gallery."""
     if src.exists():
         shutil.rmtree(src)
     src.mkdir(parents=True)
     for name in ["conf.py", "index.md", "lecturers.md", "notation.md"]:
         shutil.copy2(BOOK / name, src / name)
-    shutil.copytree(BOOK / "_static", src / "_static")
+    shutil.copytree(BOOK / "_static", src / "_static", ignore=shutil.ignore_patterns("mathjax-fonts.js"))
     (src / "notebooks").mkdir()
     paths = notebooks(folder)
     if not paths:
@@ -105,14 +270,7 @@ def prepare_site_source(src, folder=None):
     (src / "downloads").mkdir()
     for p in paths:
         shutil.copy2(p, src / "downloads" / p.name)  # offered for download exactly as committed
-        nb = json.loads(p.read_text(encoding="utf-8"))
-        for cell in nb["cells"]:
-            tags = cell.get("metadata", {}).get("tags", [])
-            solution = "solution" in tags or "### BEGIN SOLUTION" in _source(cell)
-            if cell["cell_type"] == "code" and solution and "hide-cell" not in tags:
-                # a solution's code and output (a solution cell, or a code exercise with its
-                # solution between nbgrader's markers): folded like the solution prose (<details>)
-                cell["metadata"]["tags"] = tags + ["hide-cell"]
+        nb = _site_notebook(json.loads(p.read_text(encoding="utf-8")), p.name, repository_url)
         (src / "notebooks" / p.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     shutil.copytree(ROOT / "figures", src / "figures", ignore=shutil.ignore_patterns("README.md"))
     _gallery_page(ROOT / "figures", src / "figures")
@@ -120,11 +278,15 @@ def prepare_site_source(src, folder=None):
     return paths
 
 
-def build_site(out, repository_url="", folder=None):
+def build_site(out, repository_url=None, folder=None):
+    """Build the website into out; repository_url None: the project's default (default_repository_url())."""
     out = pathlib.Path(out).resolve()
     src = out.parent / f"{out.name}-src"
-    prepare_site_source(src, folder)
-    env = dict(os.environ, EMLIB_REPOSITORY_URL=repository_url or os.environ.get("EMLIB_REPOSITORY_URL", ""))
+    if repository_url is None:
+        repository_url = os.environ.get("EMLIB_REPOSITORY_URL") or default_repository_url()
+    repository_url = repository_url.rstrip("/")
+    prepare_site_source(src, folder, repository_url)
+    env = dict(os.environ, EMLIB_REPOSITORY_URL=repository_url)
     if out.exists():
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-E", "-d", str(src / "_doctrees"), str(src), str(out)]
@@ -424,7 +586,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("what", choices=["site", "slides", "all"])
     parser.add_argument("--out", type=pathlib.Path, help="output folder (default build/html or build/slides)")
-    parser.add_argument("--repository-url", default="", help="site only: the repository URL for Binder/Colab launch links")
+    parser.add_argument("--repo", "--repository-url", dest="repository_url", default=None,
+                        help="site only: the repository's URL, linked from every page and used in the clone command "
+                             "(default: [project.urls] Repository in pyproject.toml, else the git remote 'origin'; '' for none)")
     parser.add_argument("--notebooks", type=pathlib.Path, help="take the notebooks from this folder (default notebooks/)")
     args = parser.parse_args(argv)
     if args.what == "all" and args.out:

@@ -4,19 +4,19 @@ Do not run sphinx-build on this folder directly: ``book/build.py site`` first la
 folder (these pages, the notebooks, the figure gallery) in ``build/site-src/`` and builds that.
 Nothing is executed: every page shows the outputs stored in the committed notebooks.
 """
+import importlib.util
 import os
 import pathlib
 import shutil
 
-import jupyter_server_mathjax
 
 project = "Expectation–Maximization, derived and checked"
 author = "the emlib contributors"
 copyright = "the emlib contributors, MIT licence"
 
-# The one setting for launch links (Binder, Colab). Empty: no launch links anywhere.
-# Set it with `book/build.py site --repository-url https://github.com/OWNER/REPO`
-# (or the environment variable EMLIB_REPOSITORY_URL).
+# The repository's address: the header's repository button, the clone command on every notebook
+# page and a Binder launch link. book/build.py sets it (its --repo option, else the project's
+# default); empty: none of these.
 REPOSITORY_URL = os.environ.get("EMLIB_REPOSITORY_URL", "").rstrip("/")
 REPOSITORY_BRANCH = os.environ.get("EMLIB_REPOSITORY_BRANCH", "main")
 
@@ -34,38 +34,36 @@ nb_mime_priority_overrides = [
 ]
 nb_ipywidgets_js = {}  # no widget manager and no require.js from a CDN
 nb_merge_streams = True
+# the fold of a code cell says what it holds (solution cells say "Solution (code)": book/build.py)
+nb_code_prompt_show = "Code"
+nb_code_prompt_hide = "Hide the code"
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_dmath_double_inline = True  # $$...$$ inside a paragraph is display math, as in JupyterLab
 myst_heading_anchors = 3
 suppress_warnings = ["mystnb.unknown_mime_type", "myst.header"]
 
-# --- math: MathJax 2.7 shipped by the jupyter-server-mathjax wheel, served from _static -------
-MATHJAX_STATIC = pathlib.Path(jupyter_server_mathjax.__file__).parent / "static"
-mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
-myst_update_mathjax = False  # its settings are for MathJax 3/4
-mathjax2_config = {
-    # the delimiters JupyterLab uses, so that what renders in a notebook renders here
-    # (also inside raw-HTML blocks such as <details> solutions); <pre>/<code> are skipped
-    "tex2jax": {
+# --- math: MathJax 3.2.2 from the sphinx-mathjax-offline wheel, served from _static/mathjax3 ---
+# (CHTML output with its own woff fonts; assistive MathML on, so a screen reader reads the math)
+MATHJAX_STATIC = pathlib.Path(importlib.util.find_spec("sphinx-mathjax-offline").submodule_search_locations[0]) / "static" / "mathjax"
+# only what a page loads: the combined TeX component (every TeX package, the menu, assistive MathML),
+# its fonts, and what the menu's accessibility options load when a reader turns them on
+MATHJAX_FILES = ["tex-chtml-full.js", "output/chtml/fonts/woff-v2", "a11y", "sre/mathmaps/base.json", "sre/mathmaps/en.json"]
+mathjax_path = "mathjax3/tex-chtml-full.js"
+myst_update_mathjax = False  # the settings below replace myst's (which typeset only its own math elements)
+mathjax3_config = {
+    # the delimiters JupyterLab uses, so that what renders in a notebook renders here (also inside
+    # raw-HTML blocks such as <details> solutions); <pre>/<code> are skipped
+    "tex": {
         "inlineMath": [["$", "$"], ["\\(", "\\)"]],
         "displayMath": [["$$", "$$"], ["\\[", "\\]"]],
         "processEscapes": True,
         "processEnvironments": True,
     },
-    "messageStyle": "none",
-    "fast-preview": {"disabled": True},  # typeset once, not a rough preview first
-    "MMLorHTML": {"prefer": "HTML"},  # HTML-CSS with the bundled STIX-Web fonts, not native MathML
-    # the wheel ships the STIX-Web web fonts only (no TeX fonts, no image fonts): use them, never
-    # look for fonts installed on the reader's machine
-    # (no automatic line breaking: it is slow; a wide display scrolls sideways, see course.css)
-    "HTML-CSS": {"availableFonts": [], "preferredFont": None, "webFont": "STIX-Web", "imageFont": None,
-                 # MathJax's blank test font is url('about:blank'), which Chromium reports as a
-                 # failed load; a local() source that is never installed does the same job quietly
-                 "styles": {"@font-face": {"font-family": "MathJax_Blank", "src": "local('MathJax_Blank_None')"}}},
-    # no hidden MathML copies: their variant styles name TeX fonts that the wheel does not ship
-    "menuSettings": {"zoom": "None", "assistiveMML": False},
-    # a TeX error shows as a red merror box (which the browser test looks for), not as the source
-    "TeX": {"noErrors": {"disabled": True}, "noUndefined": {"disabled": True}},
+    "options": {
+        "enableAssistiveMml": True,  # a hidden MathML copy of every formula, for screen readers
+        "menuOptions": {"settings": {"assistiveMml": True, "zoom": "NoZoom"}},
+    },
+    # (MathJax 3 shows a TeX error as a red merror box, which the browser test looks for)
 }
 
 # --- theme -------------------------------------------------------------------------------------
@@ -73,6 +71,9 @@ html_theme = "sphinx_book_theme"
 html_title = "EM, derived and checked"
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
+html_js_files = ["course.js"]
+# one search box: the header's (the theme puts a second one at the top of the left sidebar)
+html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]}
 html_favicon = "_static/favicon.svg"
 html_copy_source = True  # the download button offers each page's .ipynb
 html_show_sourcelink = False
@@ -86,38 +87,34 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
 }
-if REPOSITORY_URL:
+PROVIDER = next((p for p in ("github", "gitlab", "bitbucket") if f"{p}." in REPOSITORY_URL.split("/")[2]), None) if REPOSITORY_URL else None
+if PROVIDER:  # the theme's repository button (its icon), on every page
     html_theme_options.update({
         "repository_url": REPOSITORY_URL,
         "repository_branch": REPOSITORY_BRANCH,
+        "repository_provider": PROVIDER,
         "path_to_docs": "",
-        "launch_buttons": {"binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab"},
         "use_repository_button": True,
     })
-    if "github.com" in REPOSITORY_URL:  # Colab opens notebooks from GitHub only
-        html_theme_options["launch_buttons"]["colab_url"] = "https://colab.research.google.com"
+    if PROVIDER == "github":
+        # Binder builds environment.yml, which installs emlib; Colab would not (import emlib fails there)
+        html_theme_options["launch_buttons"] = {"binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab"}
+elif REPOSITORY_URL:  # another host: a plain link in the header of every page
+    html_theme_options["icon_links"] = [{"name": "The repository", "url": REPOSITORY_URL, "icon": "fa-solid fa-code-branch"}]
 
 
 def _copy_mathjax(app, exception):
     """Copy the MathJax files beside the pages: no page loads math from anywhere else."""
     if exception is None and app.builder.format == "html":
-        target = pathlib.Path(app.outdir) / "_static" / "mathjax"
-        if not (target / "MathJax.js").exists():
-            shutil.copytree(MATHJAX_STATIC, target, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("*.map", "unpacked"))
-
-
-# MathJax 2 code that loads the fonts the math uses all at once, before typesetting (see the
-# file; the slides run it too): a notebook page typesets in about 40 % less time
-MATHJAX_FONTS_JS = (pathlib.Path(__file__).resolve().parent / "_static" / "mathjax-fonts.js").read_text(encoding="utf-8")
-
-
-def _mathjax_fonts(app, pagename, templatename, context, doctree):
-    """On a page with math, the font loader goes in beside the MathJax configuration."""
-    if app.builder.format == "html" and context.get("has_maths_elements", False):
-        app.builder.add_js_file("", type="text/x-mathjax-config", body=MATHJAX_FONTS_JS)
+        target = pathlib.Path(app.outdir) / "_static" / "mathjax3"
+        for name in MATHJAX_FILES:
+            source = MATHJAX_STATIC / name
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            if source.is_dir():
+                shutil.copytree(source, target / name, dirs_exist_ok=True)
+            else:
+                shutil.copy2(source, target / name)
 
 
 def setup(app):
     app.connect("build-finished", _copy_mathjax)
-    app.connect("html-page-context", _mathjax_fonts, priority=400)  # before sphinx.ext.mathjax (500) adds MathJax.js

@@ -5,13 +5,20 @@ serves both from 127.0.0.1, and opens every page and every deck in Chromium with
 to another origin counted (and, to another host, blocked). Asserts: MathJax typeset the math
 (rendered math present, no raw delimiters, no math error), every image loaded, no console
 error, no failed or outside request, every notebook has its page, widget cells show their stored picture, solutions are
-folded, each deck has a plausible number of slides, none of which overflows 1280x720, and
-MathJax loaded its fonts up front (book/_static/mathjax-fonts.js: a notebook page typesets in
-about 40 % less time than with fonts loaded one by one). The site and the decks are built at
-the same time, once per session.
-Screenshots of the landing page, one notebook page and one slide go to tests/browser/screenshots/.
+folded, each deck has a plausible number of slides, none of which overflows 1280x720.
+
+Every site page is checked at 1366x768 (a laptop) and 390x844 (a phone): no formula cut off (one
+wider than its column scrolls inside its own box), no sideways scroll of the page, axe-core finds
+no violation of any impact (WCAG 2.0/2.1 A and AA and axe's best practices), every image has an
+alt text that says what it shows (not a file name), one search box, fold labels that say
+"Solution (code)" or "Code", and each notebook page says how to run it (clone, the README's
+command) with the Python minimum of pyproject.toml. The site's size is printed. The site and the
+decks are built at the same time, once per session.
+Screenshots go to tests/browser/screenshots/: the landing page, notebook 04 (its M-step
+equations at 390 px), a figure with its alt text, one slide.
 """
 import functools
+import html as html_lib
 import http.server
 import importlib.util
 import json
@@ -28,10 +35,12 @@ from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SLIDE_W, SLIDE_H = 1280, 720
-MIN_SLIDES, MAX_SLIDES = 8, 40  # a deck for a 45-90 minute lecture; the counts are printed
+MIN_SLIDES, MAX_SLIDES = 8, 40
+REPOSITORY = "https://example.org/teaching/em-course"  # the site is built with this --repo URL  # a deck for a 45-90 minute lecture; the counts are printed
 
-# Waits for MathJax (if the page loaded it) to finish every queued typesetting job.
+# Waits for MathJax (if the page loaded it) to finish typesetting: MathJax 3 on the site, 2 in the decks.
 MATHJAX_DONE = """() => new Promise(resolve => {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) { MathJax.startup.promise.then(() => resolve(3)); return; }
     if (!window.MathJax || !MathJax.Hub) { resolve(false); return; }
     MathJax.Hub.Queue(() => resolve(true));
 })"""
@@ -39,15 +48,113 @@ MATHJAX_DONE = """() => new Promise(resolve => {
 # Rendered math, math errors, raw delimiters left in the visible text (code and pre excluded).
 MATH_REPORT = """() => {
     const body = document.body.cloneNode(true);
-    body.querySelectorAll('pre, code, script, style, textarea, .MathJax_Preview').forEach(e => e.remove());
+    body.querySelectorAll('pre, code, script, style, textarea, .MathJax_Preview, mjx-assistive-mml').forEach(e => e.remove());
     const text = body.textContent;
     return {
-        rendered: document.querySelectorAll('.MathJax, .MathJax_Display').length,
-        errors: document.querySelectorAll('.merror, .MathJax_Error, .noError').length
+        rendered: document.querySelectorAll('.MathJax, .MathJax_Display, mjx-container').length,
+        errors: document.querySelectorAll('.merror, .MathJax_Error, .noError, mjx-merror').length
               + (window.MathJax && MathJax.Hub ? MathJax.Hub.getAllJax().filter(j => j.texError).length : 0),
         raw: ['$$', '\\\\(', '\\\\[', '\\\\begin{'].filter(d => text.includes(d)),
     };
 }"""
+
+# Formulas cut off: a formula's drawing (all of it, measured as a Range) reaches past the box of an
+# ancestor that clips it (overflow hidden or clip), or past the viewport with nothing that clips; one
+# whose nearest clipping ancestor scrolls (overflow auto or scroll) is not cut if that scroll box itself
+# lies inside the viewport. Returns [section id: text] of each cut formula.
+CUT_MATH = """() => {
+    const vw = document.documentElement.clientWidth;
+    const out = [];
+    for (const el of document.querySelectorAll('mjx-container, .MathJax_Display')) {
+        if (el.parentElement.closest('mjx-container, .MathJax_Display')) continue;
+        // a sidebar that a phone keeps off screen until its button is pressed (its formulas are not in view)
+        const drawer = el.closest('.bd-sidebar-primary, .bd-sidebar-secondary');
+        if (!el.checkVisibility({visibilityProperty: true}) || (drawer && (drawer.getBoundingClientRect().right <= 0
+                || drawer.getBoundingClientRect().left >= vw))) continue;
+        // MathJax 3: what is drawn is mjx-math (mjx-assistive-mml beside it is clipped to nothing)
+        const range = document.createRange(); range.selectNodeContents(el.querySelector(':scope > mjx-math') || el);
+        const c = range.getBoundingClientRect();
+        if (c.width === 0) continue;
+        let a = el, verdict = null;
+        while (a && a !== document.documentElement) {
+            const style = getComputedStyle(a);
+            if (style.overflowX !== 'visible') {
+                const box = a.getBoundingClientRect(), left = box.left + a.clientLeft, right = left + a.clientWidth;
+                if (c.right > right + 1 || c.left < left - 1) {
+                    const scrolls = style.overflowX === 'auto' || style.overflowX === 'scroll';
+                    verdict = scrolls && box.left >= -1 && box.right <= vw + 1 ? 'scrolls' : 'cut';
+                    break;
+                }
+            }
+            a = a.parentElement;
+        }
+        if (!verdict && (c.right > vw + 1 || c.left < -1)) verdict = 'cut';
+        if (verdict === 'cut') {
+            const tex = el.querySelector('mjx-assistive-mml') ? el.querySelector('mjx-assistive-mml').textContent : el.textContent;
+            out.push(((el.closest('section') || {}).id || '') + ': ' + tex.replace(/\\s+/g, ' ').slice(0, 60));
+        }
+    }
+    return out;
+}"""
+
+# How far the page scrolls sideways (0: not at all).
+PAGE_OVERFLOW = """() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth"""
+
+# Every image in the page's article: [alt, file name].
+ALT_TEXTS = """() => [...document.querySelectorAll('.bd-article img')].map(i => [i.getAttribute('alt') || '', decodeURIComponent(i.src.split('/').pop())])"""
+
+# The search controls a reader sees (buttons and fields that open the search).
+VISIBLE_SEARCH = """() => [...document.querySelectorAll('.search-button__button, .bd-search, form[role=search]')]
+    .filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0).length"""
+
+VIEWPORTS = [(1366, 768), (390, 844)]
+# axe-core's rules tagged so (WCAG 2.0 and 2.1, levels A and AA, and its best practices), every impact
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def meaningless_alt(alt, file_name):
+    """Why an alt text says nothing about its picture ('' if it does)."""
+    words = alt.split()
+    if len(words) < 4:
+        return "fewer than four words"
+    if re.search(r"\.(png|svg|gif|jpe?g|webp)\b|_images/|\b[0-9a-f]{12,}\b", alt, re.I) or file_name.split(".")[0] in alt:
+        return "a file name"
+    return ""
+
+
+def axe_violations(page, colours=True):
+    """axe-core's violations on the page (the copy bundled by axe-playwright-python, injected, no network).
+
+    Formulas are left out of axe's run (25 000 elements on notebook 10 take axe minutes); what a screen
+    reader gets from them, their assistive MathML, is checked below instead: every formula has a
+    non-empty one. One rule's findings are checked here instead of being counted: empty-table-header
+    where the header is a formula, whose glyphs MathJax draws with CSS (which axe cannot read as text):
+    the header's text is the formula's assistive MathML, which must not be empty. ``colours=False``
+    leaves out the colour-contrast rule (the slowest; colours do not change with the window's width).
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": AXE_TAGS}}
+    if not colours:
+        options["rules"] = {"color-contrast": {"enabled": False}}
+    result = Axe().run(page, context={"exclude": [["mjx-container"]]}, options=options)
+    found = []
+    for v in result.response["violations"]:
+        nodes = v["nodes"]
+        if v["id"] == "empty-table-header":
+            nodes = [n for n in nodes if not page.evaluate(
+                """(sel) => { const th = document.querySelector(sel);
+                              const mml = th && th.querySelector('mjx-container mjx-assistive-mml');
+                              return !!mml && mml.textContent.trim().length > 0 && th.textContent.trim() === mml.textContent.trim(); }""",
+                n["target"][0])]
+        if nodes:
+            found.append(f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in nodes[:3]]}")
+    silent = page.evaluate("""() => [...document.querySelectorAll('mjx-container')].filter(m =>
+        !(m.querySelector(':scope > mjx-assistive-mml') || {textContent: ''}).textContent.trim()).length""")
+    if silent:
+        found.append(f"{silent} formulas without assistive MathML (a screen reader would read nothing)")
+    return found
+
 
 IMAGES_LOADED = """() => [...document.images].every(i => i.complete)"""
 BROKEN_IMAGES = """() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))"""
@@ -74,7 +181,7 @@ def built(tmp_path_factory):
     def build_site():
         start = time.perf_counter()
         try:
-            build.build_site(out / "html")
+            build.build_site(out / "html", repository_url=REPOSITORY)
         except BaseException as error:  # re-raised below, in the test's thread
             site["error"] = error
         site["s"] = time.perf_counter() - start
@@ -130,9 +237,9 @@ class Policed:
     """A browser page that counts every request outside the origin (offline_browser blocks those
     to other hosts), and records failed requests and console errors."""
 
-    def __init__(self, browser, origin):
+    def __init__(self, browser, origin, viewport=(SLIDE_W, SLIDE_H)):
         self.origin = origin
-        self.page = browser.new_page(viewport={"width": SLIDE_W, "height": SLIDE_H})
+        self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         self.outside, self.failed, self.console, self.requested = [], [], [], []
         self.page.on("request", self._request)
         self.page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
@@ -208,8 +315,28 @@ def test_every_notebook_has_a_page_in_order_with_its_download(built):
         assert prev and prev.group(1).endswith(before.name), f"{after.name}: 'previous' is not {before.name}"
     for page in ["lecturers.html", "figures/index.html"]:
         assert (html / page).exists(), f"no {page}"
-    # no launch buttons while the repository URL is unset
-    assert "mybinder" not in index and "colab.research" not in (pages[0]).read_text(encoding="utf-8")
+    # the repository given at build time: linked from every page, cloned in each notebook's "run it" box
+    for page in [html / "index.html", *pages]:
+        text = page.read_text(encoding="utf-8")
+        assert f'href="{REPOSITORY}"' in text, f"{page.name}: no link to the repository"
+    for page in pages:
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+        assert f"git clone {REPOSITORY} && cd em-course" in text, f"{page.name}: no clone command"
+    assert "colab.research" not in pages[0].read_text(encoding="utf-8"), "Colab cannot import emlib"
+
+
+def test_run_it_box_without_a_repository_and_alt_texts():
+    """Without a repository URL the box still says how to run a notebook; alt texts come from the cell's
+    metadata, else from the paragraph before the figure, as plain text."""
+    build = _load_build_module()
+    box = build.run_this_notebook("04_em_for_gmm.ipynb", "")
+    assert "git clone <repository URL>" in box and build.readme_command("lab") in box and "notebooks/04_em_for_gmm.ipynb" in box
+    assert build.readme_command("lab").endswith("jupyter lab notebooks/") and "pytest" in build.readme_command("test")
+    cell = {"cell_type": "code", "metadata": {"alt": "Two clusters and their ellipses."}, "source": "", "outputs": []}
+    assert build.alt_text(cell, "anything", "heading") == "Two clusters and their ellipses."
+    before = "Some words before this.\n\nLeft: the histogram of $x$ with the Gaussian $\\mathcal N(x\\mid\\mu,\\sigma^2)$. More."
+    alt = build.alt_text({"metadata": {}}, before, "4. Explore")
+    assert alt == "Figure in “4. Explore”: Left: the histogram of x with the Gaussian N(x|μ,σ^2). More.", alt
 
 
 def test_lecturers_guide_names_existing_exercises():
@@ -226,50 +353,100 @@ def test_lecturers_guide_names_existing_exercises():
     assert not missing, f"the lecturer's guide refers to exercises that no notebook has: {missing}"
 
 
+def _site_size(html):
+    return sum(f.stat().st_size for f in html.rglob("*") if f.is_file())
+
+
 def test_site_pages_in_chromium(built, origin, offline_browser):
     html = built / "html"
-    pages = ["index.html", "lecturers.html", "figures/index.html"] + [f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS]
-    browser = Policed(offline_browser, origin)
+    pages = ["index.html", "lecturers.html", "notation.html", "figures/index.html"] + [f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS]
+    build = _load_build_module()
+    command, python = build.readme_command("lab"), build.python_minimum()
     SCREENSHOTS.mkdir(exist_ok=True)
-    try:
-        for i, page in enumerate(pages):
-            browser.open(f"html/{page}")
-            browser.assert_clean(page)
-            if "$" in (html / page).read_text(encoding="utf-8") or "math notranslate" in (html / page).read_text(encoding="utf-8"):
-                browser.assert_math(page)
+    print(f"\nsite size: {_site_size(html) / 2**20:.1f} MB in {sum(1 for f in html.rglob('*') if f.is_file())} files")
+    for width, height in VIEWPORTS:
+        browser = Policed(offline_browser, origin, (width, height))
+        try:
+            for page in pages:
+                what = f"{page} at {width} px"
+                browser.open(f"html/{page}")
+                browser.assert_clean(what)
+                source = (html / page).read_text(encoding="utf-8")
+                if "$" in source or "math notranslate" in source:
+                    browser.assert_math(what)
+                p = browser.page
+                cut = p.evaluate(CUT_MATH)
+                assert not cut, f"{what}: {len(cut)} formulas cut off: {cut[:5]}"
+                overflow = p.evaluate(PAGE_OVERFLOW)
+                assert overflow <= 0, f"{what}: the page scrolls sideways by {overflow} px"
+                bad_alt = [(alt, name, why) for alt, name in p.evaluate(ALT_TEXTS) if (why := meaningless_alt(alt, name))]
+                assert not bad_alt, f"{what}: images without a meaningful alt text: {bad_alt[:3]}"
+                assert p.evaluate(VISIBLE_SEARCH) == 1, f"{what}: {p.evaluate(VISIBLE_SEARCH)} search boxes"
+                violations = axe_violations(p, colours=width == VIEWPORTS[0][0])
+                assert not violations, f"{what}: axe-core: {violations}"
+                for claim in re.findall(r"Python\s*(?:≥|&gt;=|>=)\s*(\d+\.\d+)", p.inner_text("body")):
+                    assert claim == python, f"{what}: says Python ≥ {claim}, pyproject.toml needs {python}"
+                if page.startswith("notebooks/"):
+                    nb = built / "html-src" / "notebooks" / (page.split("/")[1][:-5] + ".ipynb")  # the copy the site shows
+                    assert p.get_by_text("Loading widget").count() == 0, f"{page}: a widget placeholder"
+                    assert p.locator("script[type*='widget-view']").count() == 0, f"{page}: a widget view"
+                    assert "NBVAL_" not in p.inner_text("article"), f"{page}: a test-harness comment in view"
+                    shown = p.locator("article img").count()
+                    assert shown >= _n_pictures(nb), f"{page}: {shown} pictures shown, the notebook stores {_n_pictures(nb)}"
+                    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+                    n_solution_code = sum(c["cell_type"] == "code" and ("solution" in c["metadata"].get("tags", [])
+                                                                        or "### BEGIN SOLUTION" in "".join(c["source"])) for c in cells)
+                    folded = p.locator("article details.hide").count()
+                    assert folded >= n_solution_code, f"{page}: {n_solution_code} solution code cells, {folded} folded"
+                    labels = {t.strip() for t in p.locator("article details.hide > summary").all_inner_texts()}
+                    assert labels <= {"Solution (code)", "Code"}, f"{page}: fold labels {labels}"
+                    if n_solution_code:
+                        assert "Solution (code)" in labels, f"{page}: no fold says 'Solution (code)'"
+                    n_details = p.locator("article details").count()
+                    assert p.locator("article details[open]").count() == 0, f"{page}: a solution is open"
+                    if n_details:
+                        assert not p.locator("article details").first.locator(":scope > :not(summary)").first.is_visible()
+                    n_widgets = sum(any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c.get("outputs", []))
+                                    for c in cells)
+                    stills = p.locator("article .explorer-still").count()
+                    assert stills == n_widgets, f"{page}: {n_widgets} explorers, {stills} notes that the picture is a still"
+                    run_it = p.locator("article .run-it")
+                    assert run_it.count() == 1, f"{page}: no 'Run this notebook yourself' box"
+                    text = run_it.inner_text()
+                    assert command in text and "git clone" in text and nb.name in text and f"Python ≥ {python}" in text, \
+                        f"{page}: the box does not say how to run the notebook: {text[:300]}"
+                if width == 1366 and page == "index.html":
+                    p.screenshot(path=str(SCREENSHOTS / "site-landing.png"))
+                if width == 390 and page.startswith("notebooks/04"):
+                    p.locator("section[id^='m-step'] mjx-container[display='true']").first.scroll_into_view_if_needed()
+                    p.evaluate("() => window.scrollBy(0, -60)")
+                    p.screenshot(path=str(SCREENSHOTS / "site-04-m-step-390.png"))
+                if width == 1366 and page.startswith("notebooks/04"):
+                    p.screenshot(path=str(SCREENSHOTS / "site-notebook-04.png"))
+                    # a figure with its alt text written beneath it, for a person to judge
+                    image = p.locator("article .cell_output img").nth(1)
+                    image.evaluate("""i => { const d = document.createElement('p'); d.id = 'alt-shown';
+                        d.style.cssText = 'border:2px dashed #444;padding:6px;font-size:14px';
+                        d.textContent = 'alt: ' + i.alt; i.after(d); }""")
+                    image.scroll_into_view_if_needed()
+                    p.locator("#alt-shown").screenshot(path=str(SCREENSHOTS / "site-figure-alt-text.png"))
+                    p.screenshot(path=str(SCREENSHOTS / "site-figure-with-alt.png"))
+            # the checks can fail: a TeX error, a formula cut off, a page too wide and a file name as alt text
             p = browser.page
-            if page.startswith("notebooks/"):
-                nb = built / "html-src" / "notebooks" / NOTEBOOKS[i - 3].name  # the copy the site shows
-                assert p.get_by_text("Loading widget").count() == 0, f"{page}: a widget placeholder"
-                assert p.locator("script[type*='widget-view']").count() == 0, f"{page}: a widget view"
-                shown = p.locator("article img").count()
-                assert shown >= _n_pictures(nb), f"{page}: {shown} pictures shown, the notebook stores {_n_pictures(nb)}"
-                cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-                n_solution_code = sum(c["cell_type"] == "code" and ("solution" in c["metadata"].get("tags", [])
-                                                                    or "### BEGIN SOLUTION" in "".join(c["source"])) for c in cells)
-                folded = p.locator("article details.hide").count()
-                assert folded >= n_solution_code, f"{page}: {n_solution_code} solution code cells, {folded} folded"
-                n_details = p.locator("article details").count()
-                assert p.locator("article details[open]").count() == 0, f"{page}: a solution is open"
-                if n_details:
-                    assert not p.locator("article details").first.locator(":scope > :not(summary)").first.is_visible()
-            if page == "index.html":
-                p.screenshot(path=str(SCREENSHOTS / "site-landing.png"))
-                # book/_static/mathjax-fonts.js loaded the math fonts up front: the landing page's
-                # one formula needs a few of them, the loader asks for all of them
-                woff = {u.split("?")[0].rsplit("/", 1)[-1] for u in browser.requested if ".woff" in u and "STIX" in u}
-                assert len(woff) >= 20, f"the MathJax font loader did not run: only {sorted(woff)} loaded"
-
-            if page.startswith("notebooks/04"):
-                p.screenshot(path=str(SCREENSHOTS / "site-notebook-04.png"))
-        # the math check can fail: a TeX error typeset on a page is found as an error
-        browser.page.evaluate("""() => { const d = document.createElement('div'); d.id = 'bad';
-                                          d.textContent = '\\\\(\\\\frac{1}\\\\)'; document.body.appendChild(d);
-                                          MathJax.Hub.Queue(['Typeset', MathJax.Hub, d]); }""")
-        browser.page.evaluate(MATHJAX_DONE)
-        assert browser.page.evaluate(MATH_REPORT)["errors"] > 0, "a TeX error went unnoticed by the math check"
-    finally:
-        browser.page.close()
+            p.evaluate("""() => { const d = document.createElement('div'); d.id = 'bad';
+                                  d.textContent = '\\\\(\\\\frac{1}\\\\)'; document.body.appendChild(d);
+                                  return MathJax.typesetPromise([d]); }""")
+            assert p.evaluate(MATH_REPORT)["errors"] > 0, "a TeX error went unnoticed by the math check"
+            p.evaluate("""() => { const d = document.createElement('div'); d.style.overflow = 'hidden';
+                                  d.textContent = '\\\\(' + 'x + '.repeat(200) + 'x\\\\)';
+                                  document.querySelector('.bd-article').appendChild(d); return MathJax.typesetPromise([d]); }""")
+            assert len(p.evaluate(CUT_MATH)) == 1, "an inline formula cut off by an overflow: hidden box went unnoticed"
+            p.evaluate("() => { const d = document.createElement('pre'); d.style.cssText = 'width:3000px;overflow:visible'; document.body.appendChild(d); }")
+            assert p.evaluate(PAGE_OVERFLOW) > 0, "a page wider than the window went unnoticed"
+            assert meaningless_alt("../_images/3afa68c1d2e4f5a6b7c8.png", "3afa68c1d2e4f5a6b7c8.png")
+            assert meaningless_alt("fig9_8_em_old_faithful", "fig9_8_em_old_faithful.png")
+        finally:
+            browser.page.close()
 
 
 SLIDE_REPORT = """() => {
