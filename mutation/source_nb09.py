@@ -41,3 +41,13 @@ source_mutant(
     find="    return GaussianParams(*emlib.gaussian_mle(np.where(np.isnan(X), np.nanmean(X, axis=0), X)))",
     replace="    return GaussianParams(*emlib.gaussian_mle(np.where(np.isnan(X), np.nanmean(X), X)))",
 )
+
+source_mutant(
+    "nb09_mi_draws_from_prior_block",
+    "Exercise 9.6's multiple imputation drawing each missing block with the covariance of the prior block "
+    "Sigma_mm instead of the conditional Sigma_m|o (conditioning forgotten); the check compares the draws, made "
+    "independently of missing_e_step, with the M-step's Sigma, so a wrong conditional on either side must fail it",
+    notebook="09",
+    find="root[i][np.ix_(m_i, m_i)] = np.linalg.cholesky(S_i)",
+    replace="root[i][np.ix_(m_i, m_i)] = np.linalg.cholesky(theta0.cov[np.ix_(m_i, m_i)])",
+)
