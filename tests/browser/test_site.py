@@ -418,8 +418,10 @@ def test_site_pages_in_chromium(built, origin, offline_browser):
                 if width == 1366 and page == "index.html":
                     p.screenshot(path=str(SCREENSHOTS / "site-landing.png"))
                 if width == 390 and page.startswith("notebooks/04"):
-                    p.locator("section[id^='m-step'] mjx-container[display='true']").first.scroll_into_view_if_needed()
-                    p.evaluate("() => window.scrollBy(0, -60)")
+                    # the M-step updates (the first display formula there that has a "new" in it)
+                    p.evaluate("""() => { const update = [...document.querySelectorAll("section[id^='m-step'] mjx-container[display='true']")]
+                                          .find(m => m.textContent.includes('new'));
+                                          update.scrollIntoView(); window.scrollBy(0, -120); }""")
                     p.screenshot(path=str(SCREENSHOTS / "site-04-m-step-390.png"))
                 if width == 1366 and page.startswith("notebooks/04"):
                     p.screenshot(path=str(SCREENSHOTS / "site-notebook-04.png"))
