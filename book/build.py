@@ -375,6 +375,8 @@ def _block_height(block):
         elif piece.strip():
             for line in piece.strip().splitlines():
                 height += _text_lines(line)
+                # inline fractions, big brackets and sums are taller than a line of text
+                height += 0.25 * len(re.findall(r"\\(?:frac|tfrac|big|Big|sum|prod|widetilde|operatorname)", line))
                 if line.lstrip().startswith(("-", "*", "1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.", ">")):
                     height += 0.15
     return height
@@ -471,6 +473,8 @@ def slide_cells(nb, name):
                     break
                 if block.lstrip().startswith("<details") or re.match(r"^\*?Next:?\*?", block.strip()):
                     continue
+                if re.match(r"^>\s*\*\*Where the notes differ", block.lstrip()):
+                    continue  # errata to the handwritten notes belong in the notebook, not on a slide
                 blocks.append(re.sub(r"\((\d\d_[\w]+)\.ipynb\)", r"(\1.slides.html)", block))
             page, first = [], True
             for block in blocks:
