@@ -128,8 +128,17 @@ register(Exercise(
 
 # ---------------------------------------------------------------- 8.4 ln p(x_n | theta)
 def _ll_cases(rng):
-    # the last case has D = 1500 pixels: a product of 1500 probabilities underflows to 0
-    return [_random_bernoulli_case(rng, N, K, D) for N, K, D in [(20, 3, 10), (15, 2, 40), (10, 3, 1500)]]
+    # the last case has D = 1500 pixels: a product of 1500 probabilities underflows to 0; its first two images are
+    # the likeliest and the least likely under component 1, so their ln p differ by far more than 745 nats and a
+    # log-sum-exp shifted by one maximum for the whole array (not each row's) underflows on the second
+    cases = [_random_bernoulli_case(rng, N, K, D) for N, K, D in [(20, 3, 10), (15, 2, 40), (10, 3, 1500)]]
+    X, params = cases[-1]
+    means = np.clip(params.means[0] + rng.normal(0.0, 0.05, size=params.means.shape), 0.05, 0.95)  # similar components
+    X = X.copy()
+    X[0] = (means[0] > 0.5).astype(float)
+    X[1] = (means[0] < 0.5).astype(float)
+    cases[-1] = (X, emlib.BernoulliParams(params.weights, means))
+    return cases
 
 
 def _ll_reference(X, params):
@@ -169,7 +178,9 @@ def _ll_diagnose(got, expected, case, ask):
     X, params = case
     got = np.asarray(got, dtype=float)
     if np.any(np.isneginf(got) & np.isfinite(expected)):
-        return "ln p is -inf for some images: a product of many probabilities underflowed to 0; add logarithms instead of multiplying probabilities"
+        return ("ln p is -inf for some images: something underflowed to 0, either a product of many probabilities (add "
+                    "logarithms instead) or exp of a log joint shifted by one maximum for the whole array (shift each row by its "
+                    "own maximum)")
     if np.any(got > 0):
         return "ln p(x_n | theta) of a binary vector is at most 0 (a probability is at most 1); some of yours are positive"
     D = X.shape[1]
