@@ -44,7 +44,7 @@ def _flat(value):
 
 
 def _numbers_in(text):
-    return [float(t) for t in re.findall(r"-?\d+\.\d+(?:e-?\d+)?|-?\d+e-?\d+", text)]
+    return [float(t) for t in re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?|-?\d+e[-+]?\d+", text)]
 
 
 def test_import_emlib_does_not_load_exercises():

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import re
 import signal
 import threading
 from collections import Counter, defaultdict
@@ -26,24 +25,12 @@ import pytest
 
 from emlib import exercises as E
 from tests.adversarial_answers import load
+from tests.test_exercises import _flat, _numbers_in  # the leak check's helpers, shared
 
 ANSWERS = load()
 GENERIC = getattr(E, "GENERIC", "the values differ from the reference")
 MAX_GENERIC_SHARE = 0.20
 GUARD_SECONDS = 120  # a runner-level guard, far above the engine's own time limit
-
-
-def _flat(value):
-    if isinstance(value, (tuple, list)) and not np.isscalar(value):
-        return [v for part in value for v in _flat(part)]
-    try:
-        return list(np.ravel(np.asarray(value, dtype=float)))
-    except (TypeError, ValueError):
-        return []
-
-
-def _numbers_in(text):
-    return [float(t) for t in re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?|-?\d+e[-+]?\d+", text)]
 
 
 _SECRETS: dict[str, list[float]] = {}
