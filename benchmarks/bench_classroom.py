@@ -216,7 +216,11 @@ class Hub:
         out = {"hub": [], "proxy": [], "culler": [], "server": [], "kernel": []}
         for p in psutil.process_iter(["pid", "cmdline"]):
             try:
-                if p.environ().get("EMLIB_BENCH_ID") != self.bench_id:
+                env = p.environ()
+                # the hub starts its services (the culler) with a clean environment: they carry only the
+                # hub's API address, not EMLIB_BENCH_ID
+                if (env.get("EMLIB_BENCH_ID") != self.bench_id
+                        and f"127.0.0.1:{self.hub_port}/" not in env.get("JUPYTERHUB_API_URL", "")):
                     continue
                 cmd = " ".join(p.info["cmdline"] or [])
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
@@ -244,8 +248,16 @@ class Hub:
             except psutil.NoSuchProcess:
                 pass
         psutil.wait_procs(procs, timeout=10)
+        left = []
+        for p in (p for ps in self.processes().values() for p in ps):
+            try:
+                if p.status() != psutil.STATUS_ZOMBIE:
+                    left.append(p)
+            except psutil.NoSuchProcess:
+                pass
         for runtime in pathlib.Path("/tmp").glob(f"jr-{self.bench_id[:8]}-*"):
             shutil.rmtree(runtime, ignore_errors=True)
+        return left
 
 
 def user_of(p):
@@ -861,7 +873,9 @@ async def run(ns, out, faults, log):
                 await hub.stop()
             except Exception:
                 pass
-            hub.kill_all()
+            survivors = hub.kill_all()
+            if survivors:  # a bench that leaves a culler or a kernel behind would skew the next hub's figures
+                raise RuntimeError(f"processes of the N = {n} hub survived: {[' '.join(p.cmdline()) for p in survivors]}")
             if figures_ok(results, n):
                 shutil.rmtree(work, ignore_errors=True)
             else:
