@@ -26,11 +26,13 @@ def _same(a, b, got):
 
 
 def _count_cases(rng):
-    """K from 2 to 60, D from 2 to 40: odd and even K D (so that halving in the wrong place shows), D = 2 (Old
-    Faithful's), and a seeded random pair of odd numbers. K = 1 and D = 1 are left out: at K = 1 the counts without the
-    weights, with K weights and with one shared covariance all equal the right one, and at D = 1 the count without the
-    weights equals the one with a shared covariance; the diagnosis probes K = 1, 2, 3 itself."""
-    return [(3, 3), (5, 2), (2, 5), (60, 40), (int(rng.integers(2, 9)) * 2 + 1, int(rng.integers(2, 7)) * 2 + 1)]
+    """K from 2 to 60, D from 1 to 40: odd and even K D (so that halving in the wrong place shows), D = 2 (Old
+    Faithful's), a seeded random pair of odd numbers, and D = 1 last (an answer that special-cases one dimension is
+    checked there; it comes last because at D = 1 the count without the weights equals the one with a shared
+    covariance, so the earlier cases tell those two mistakes apart first). K = 1 is left out: there the counts without
+    the weights, with K weights and with one shared covariance all equal the right one; the diagnosis probes K = 1, 2,
+    3 itself."""
+    return [(3, 3), (5, 2), (2, 5), (60, 40), (int(rng.integers(2, 9)) * 2 + 1, int(rng.integers(2, 7)) * 2 + 1), (4, 1)]
 
 
 def _count_ref(K, D):

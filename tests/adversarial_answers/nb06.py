@@ -53,6 +53,14 @@ def count_diagonal(K, D):
     return (K - 1) + 2 * K * D
 
 
+@wrong("6.3", "special-cases one dimension with 3K (a weight, a mean and a variance per component, K weights, not K - 1): "
+               "wrong only at D = 1 (a student helper's answer; D = 1 was not a test case)")
+def count_d1_special(K, D):
+    if D == 1:
+        return 3 * K
+    return _count(K, D)
+
+
 @wrong("6.3", "returns the three parts as a tuple instead of their sum")
 def count_parts(K, D):
     return K - 1, K * D, K * D * (D + 1) // 2
