@@ -1,7 +1,7 @@
 """Build the course website and the lecture slides from the committed notebooks, offline.
 
     .venv/bin/python book/build.py site      # the website into build/html/   (open build/html/index.html)
-    .venv/bin/python book/build.py slides    # one reveal.js deck per notebook into build/slides/
+    .venv/bin/python book/build.py slides    # the lecture decks, their PDF handouts and an index into build/slides/
     .venv/bin/python book/build.py all       # both
 
 Options: ``--out DIR`` (another output folder), ``--notebooks DIR`` (another notebook folder),
@@ -12,10 +12,9 @@ Repository`` in pyproject.toml, else the checkout's git remote ``origin``; ``--r
 Nothing is executed: the pages and the decks show the outputs stored in the notebooks, and a
 widget cell shows the PNG it stored (the page says that it is a still). Everything a page loads is
 served from the output folder: the website's MathJax 3.2.2 (CHTML, assistive MathML on) comes from
-the ``sphinx-mathjax-offline`` wheel (book/conf.py), the decks' MathJax 2.7 from the
-``jupyter-server-mathjax`` wheel, reveal.js from the ``sphinx-revealjs`` wheel, the theme's fonts
-and icons from ``sphinx-book-theme``. Decks with math run ``_static/mathjax-fonts.js``, which loads
-the MathJax 2 fonts all at once before typesetting instead of one after the other.
+the ``sphinx-mathjax-offline`` wheel (book/conf.py), the theme's fonts and icons from
+``sphinx-book-theme``. The decks are written for projection in book/decks/*.md and built by
+book/decks.py (its docstring says what it writes and where reveal.js and MathJax come from).
 
 The site's copy of a notebook (the download stays as committed) differs in presentation only: a
 "Run this notebook yourself" box under the title (clone, the README's command, the Python minimum
@@ -23,15 +22,11 @@ of pyproject.toml), no ``# NBVAL_...`` harness line at the top of a cell, folds 
 "Solution (code)" or "Code", and an alt text for every stored picture (``alt_text``).
 """
 import argparse
-import base64
-import copy
 import json
-import math
 import os
 import pathlib
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import time
@@ -39,7 +34,6 @@ import time
 BOOK = pathlib.Path(__file__).resolve().parent
 ROOT = BOOK.parent
 sys.path.insert(0, str(BOOK))
-import slide_plan  # noqa: E402
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -322,268 +316,11 @@ def _check_offline(out):
 
 # ----------------------------------------------------------------------------------- slides --
 
-# A slide is 1280x720 CSS pixels; text is 20 px with 1.35 line height (27 px). The budget is in
-# those lines; the estimates below are deliberately generous, and the browser test measures.
-BUDGET_LINES = 20.0
-CHARS_PER_LINE = 105
-MAX_IMAGE_PX = 430  # .reveal img max-height in the template
-
-
-def _png_size(b64):
-    head = base64.b64decode(b64[:44])
-    if head[:8] != b"\x89PNG\r\n\x1a\n" or len(head) < 24:
-        return 800, 400
-    return struct.unpack(">II", head[16:24])
-
-
-def _text_lines(text):
-    plain = re.sub(r"\\[a-zA-Z]+|[{}^_$*`]", "", text)
-    return max(1, math.ceil(len(plain) / CHARS_PER_LINE))
-
-
-def _markdown_blocks(source):
-    """Split Markdown into blocks at blank lines, never inside $$...$$ or ``` fences."""
-    blocks, current, in_math, in_fence = [], [], False, False
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            in_fence = not in_fence
-        elif not in_fence and stripped.count("$$") % 2 == 1:
-            in_math = not in_math
-        if not stripped and not in_math and not in_fence:
-            if current:
-                blocks.append("\n".join(current))
-                current = []
-            continue
-        current.append(line)
-    if current:
-        blocks.append("\n".join(current))
-    return blocks
-
-
-def _block_height(block):
-    if block.lstrip().startswith("#"):
-        return {1: 2.6, 2: 2.2, 3: 1.8}.get(len(block) - len(block.lstrip("#")), 1.6)
-    if block.lstrip().startswith("```"):
-        return 1.0 + 0.9 * (block.count("\n") - 1)
-    height = 0.6  # paragraph spacing
-    for piece in re.split(r"(\$\$.*?\$\$)", block, flags=re.S):
-        if piece.startswith("$$"):
-            rows = 1 + piece.count("\\\\")
-            tall = 1.0 if re.search(r"\\(frac|sum|prod|int|Big|begin)", piece) else 0.0
-            height += rows * (1.6 + tall) + 0.6
-        elif piece.strip():
-            for line in piece.strip().splitlines():
-                height += _text_lines(line)
-                # inline fractions, big brackets and sums are taller than a line of text
-                height += 0.25 * len(re.findall(r"\\(?:frac|tfrac|big|Big|sum|prod|widetilde|operatorname)", line))
-                if line.lstrip().startswith(("-", "*", "1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.", ">")):
-                    height += 0.15
-    return height
-
-
-def _code_cell_height(cell, show_input):
-    height = 0.8
-    if show_input:
-        height += 0.9 * len(_source(cell).splitlines()) + 0.6
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream":
-            text = "".join(out["text"]).rstrip("\n")
-            height += sum(max(1, math.ceil(len(ln) / 115)) for ln in text.splitlines()) * 0.9 + 0.5
-        elif "image/png" in out.get("data", {}):
-            w, h = _png_size(out["data"]["image/png"])
-            scale = min(1.0, 1240 / w, MAX_IMAGE_PX / h)
-            height += h * scale / 27 + 0.6
-        elif "text/plain" in out.get("data", {}):
-            height += 0.9 * len("".join(out["data"]["text/plain"]).splitlines()) + 0.5
-    return height
-
-
-def _exercise_titles(nb):
-    titles = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "markdown":
-            continue
-        for m in re.finditer(r"^###\s+(Exercise\s+\d+\.\d+.*)$", _source(cell), re.M):
-            titles.append(m.group(1).strip())
-    if not titles:  # the older layout: "**1.** First sentence ..."
-        for cell in nb["cells"]:
-            for m in re.finditer(r"^\*\*(\d+)\.\*\*\s+(.+)$", _source(cell), re.M):
-                first = re.split(r"(?<=[.?!])\s", m.group(2))[0]
-                titles.append(f"Exercise {m.group(1)}: {first}")
-    return titles
-
-
-_made = iter(range(10**9))
-
-
-def _md_cell(source, slide_type):
-    return {"cell_type": "markdown", "id": f"slide-{next(_made)}", "metadata": {"slideshow": {"slide_type": slide_type}},
-            "source": source}
-
-
-def slide_cells(nb, name):
-    """The cells of the deck: the notebook's slide plan laid out on pages that fit 1280x720.
-
-    Uses each cell's ``slideshow.slide_type`` (or, where a notebook has none yet, the rules of
-    book/slide_plan.py) and then, on a copy:
-    - drops ``skip`` cells, solutions and the exercise bodies (the Exercises slide lists titles);
-    - removes the widget-view output, so that a widget cell shows the PNG it stored;
-    - shows only the result of a code cell that draws a picture or is longer than
-      slide_plan.MAX_SHOWN_CODE_LINES lines, and moves its code into the speaker notes;
-    - starts a continuation slide wherever the estimated height would pass BUDGET_LINES, and
-      gives the learning goals a slide of their own.
-    """
-    nb = copy.deepcopy(nb)
-    nb["metadata"].pop("widgets", None)
-    if not any("slide_type" in c.get("metadata", {}).get("slideshow", {}) for c in nb["cells"]):
-        slide_plan.apply(nb, name)
-    exercises = _exercise_titles(nb)
-    cells = []
-    for cell in nb["cells"]:
-        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
-        if kind == "skip" or "solution" in cell.get("metadata", {}).get("tags", []):
-            continue
-        if cell["cell_type"] == "code":
-            for out in cell.get("outputs", []):
-                if WIDGET_VIEW in out.get("data", {}):
-                    del out["data"][WIDGET_VIEW]
-                    out["data"].pop("text/plain", None)  # "<...: a live widget ...>" beside its picture
-        cells.append((kind, cell))
-
-    out_cells, used, heading = [], 0.0, ""
-
-    def new_page(kind):
-        nonlocal used
-        used = 0.0
-        return kind if kind in ("slide", "subslide") else "subslide"
-
-    for kind, cell in cells:
-        if kind == "notes":
-            out_cells.append(cell)
-            continue
-        if kind in ("slide", "subslide"):
-            used = 0.0
-        if cell["cell_type"] == "markdown":
-            blocks, src = [], _source(cell)
-            for block in _markdown_blocks(src):
-                if re.match(r"^##\s+Exercises\b", block):
-                    listing = "\n".join(f"- {t}" for t in exercises) or "- (none yet)"
-                    blocks.append(f"{block.splitlines()[0]}\n\nIn the notebook, with hints and checks:\n\n{listing}")
-                    break
-                if block.lstrip().startswith("<details") or re.match(r"^\*?Next:?\*?", block.strip()):
-                    continue
-                if re.match(r"^>\s*\*\*Where the notes differ", block.lstrip()):
-                    continue  # errata to the handwritten notes belong in the notebook, not on a slide
-                blocks.append(re.sub(r"\((\d\d_[\w]+)\.ipynb\)", r"(\1.slides.html)", block))
-            page, first = [], True
-            for block in blocks:
-                h = _block_height(block)
-                is_heading = re.match(r"^#{1,2}\s", block.lstrip())
-                if is_heading:
-                    heading = block.lstrip("# ").splitlines()[0]
-                if re.match(r"^##\s+Exercises\b", block) and (page or used > 0):
-                    if page:  # the Exercises slide is a slide of its own
-                        out_cells.append(_md_cell("\n\n".join(page), kind if first else "subslide"))
-                    page, first, kind, used = [], True, "slide", 0.0
-                elif (used + h > BUDGET_LINES or re.match(r"\*\*Learning goals", block)) and (page or used > 0):
-                    if page:
-                        out_cells.append(_md_cell("\n\n".join(page), kind if first else "subslide"))
-                        first = False
-                    else:  # the slide is full with earlier cells: this cell starts the next one
-                        kind = new_page(kind)
-                    page, used = [], 0.0
-                    if heading and not is_heading:
-                        page, used = [f'<p class="slide-continued">{heading} (continued)</p>'], 1.2
-                page.append(block)
-                used += h
-            if page:
-                out_cells.append(_md_cell("\n\n".join(page), kind if first else "subslide"))
-            continue
-        # a code cell
-        # the figure is the point of a plotting cell; a long check shows its result only
-        long_code = slide_plan.code_lines(cell) > slide_plan.MAX_SHOWN_CODE_LINES or slide_plan.has_picture(cell)
-        if long_code:
-            cell.setdefault("metadata", {}).setdefault("transient", {})["remove_source"] = True
-        h = _code_cell_height(cell, show_input=not long_code)
-        if kind not in ("slide", "subslide") and used + h > BUDGET_LINES:
-            kind = new_page(kind)
-        if kind in ("slide", "subslide") and heading:
-            out_cells.append(_md_cell(f'<p class="slide-continued">{heading} (continued)</p>', kind))
-            kind, used = "-", 1.2
-        cell["metadata"].setdefault("slideshow", {})["slide_type"] = kind
-        out_cells.append(cell)
-        used += h
-        if long_code:  # the lecturer sees the code in the speaker view (key S)
-            out_cells.append(_md_cell("Code of the result on this slide:\n\n```python\n" + _source(cell) + "\n```", "notes"))
-    nb["cells"] = out_cells
-    return nb
-
-
-def reveal_dir():
-    import sphinx_revealjs
-
-    return pathlib.Path(sphinx_revealjs.__file__).parent / "_static" / "revealjs"
-
-
-def mathjax_dir():
-    import jupyter_server_mathjax
-
-    return pathlib.Path(jupyter_server_mathjax.__file__).parent / "static"
-
-
 def build_slides(out, folder=None):
-    import nbformat
-    from nbconvert import SlidesExporter
-    from traitlets.config import Config
+    """The lecture decks of book/decks/*.md with their PDF handouts and index: book/decks.py builds them."""
+    import decks
 
-    out = pathlib.Path(out).resolve()
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    # reveal.js: the core, the white theme (its font is bundled; the other themes import Google
-    # fonts) and the speaker-notes plugin
-    reveal = reveal_dir()
-    for part in ["dist/reveal.js", "dist/reveal.css", "dist/reset.css", "dist/theme/white.css", "plugin/notes/notes.js"]:
-        (out / "reveal.js" / part).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(reveal / part, out / "reveal.js" / part)
-    shutil.copytree(reveal / "dist/theme/fonts", out / "reveal.js/dist/theme/fonts")
-    shutil.copy2(reveal / "LICENSE", out / "reveal.js" / "LICENSE")
-    shutil.copytree(mathjax_dir(), out / "mathjax", ignore=shutil.ignore_patterns("*.map", "unpacked"))
-    c = Config()
-    c.SlidesExporter.reveal_url_prefix = "reveal.js"
-    c.SlidesExporter.reveal_theme = "white"
-    c.SlidesExporter.reveal_transition = "none"
-    c.SlidesExporter.mathjax_url = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
-    c.SlidesExporter.template_name = "emlib_reveal"
-    c.SlidesExporter.extra_template_basedirs = [str(BOOK / "slides_template")]
-    c.SlidesExporter.exclude_input_prompt = True
-    c.SlidesExporter.exclude_output_prompt = True
-    exporter = SlidesExporter(config=c)
-    fonts_js = (BOOK / "_static" / "mathjax-fonts.js").read_text(encoding="utf-8")  # as on the website
-    decks = []
-    level = exporter.log.level
-    exporter.log.setLevel("ERROR")  # not "Alternative text is missing" for every stored figure
-    try:
-        for path in notebooks(folder):
-            nb = nbformat.from_dict(slide_cells(nbformat.read(path, as_version=4), path.name))
-            resources = {"metadata": {"name": path.stem}, "reveal": {"width": 1280, "height": 720},
-                         "mathjax_fonts_js": fonts_js}
-            body, _ = exporter.from_notebook_node(nb, resources=resources)
-            target = out / f"{path.stem}.slides.html"
-            target.write_text(body, encoding="utf-8")
-            decks.append((path, target))
-    finally:
-        exporter.log.setLevel(level)
-    items = "\n".join(f'<li><a href="{t.name}">{notebook_title(p)}</a></li>' for p, t in decks)
-    (out / "index.html").write_text(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>EM lecture slides</title>\n"
-        "<link rel=\"icon\" href=\"data:,\"></head>\n"
-        f"<body><h1>Lecture slides</h1>\n<p>One reveal.js deck per notebook. Keys: arrows to move, "
-        f"<kbd>S</kbd> for the speaker notes, <kbd>F</kbd> for full screen.</p>\n<ol>\n{items}\n</ol></body></html>\n",
-        encoding="utf-8")
-    _check_offline(out)
-    return decks
+    return [(ROOT / "notebooks" / f"{d['stem']}.ipynb", d["path"]) for d in decks.build(out, folder)]
 
 
 def main(argv=None):

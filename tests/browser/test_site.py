@@ -1,21 +1,21 @@
-"""The course website and the lecture slides, built offline and opened in a real browser.
+"""The course website, built offline and opened in a real browser (the decks: test_decks.py).
 
-Builds the site (book/build.py site) and the decks (book/build.py slides) into a temporary folder,
-serves both from 127.0.0.1, and opens every page and every deck in Chromium with every request
+Builds the site (book/build.py site) into a temporary folder,
+serves it from 127.0.0.1, and opens every page in Chromium with every request
 to another origin counted (and, to another host, blocked). Asserts: MathJax typeset the math
 (rendered math present, no raw delimiters, no math error), every image loaded, no console
 error, no failed or outside request, every notebook has its page, widget cells show their stored picture, solutions are
-folded, each deck has a plausible number of slides, none of which overflows 1280x720.
+folded.
 
 Every site page is checked at 1366x768 (a laptop) and 390x844 (a phone): no formula cut off (one
 wider than its column scrolls inside its own box), no sideways scroll of the page, axe-core finds
 no violation of any impact (WCAG 2.0/2.1 A and AA and axe's best practices), every image has an
 alt text that says what it shows (not a file name), one search box, fold labels that say
 "Solution (code)" or "Code", and each notebook page says how to run it (clone, the README's
-command) with the Python minimum of pyproject.toml. The site's size is printed. The site and the
-decks are built at the same time, once per session.
+command) with the Python minimum of pyproject.toml. The site's size is printed. The site is built
+once per session.
 Screenshots go to tests/browser/screenshots/: the landing page, notebook 04 (its M-step
-equations at 390 px), a figure with its alt text, one slide.
+equations at 390 px), a figure with its alt text.
 """
 import functools
 import html as html_lib
@@ -34,11 +34,9 @@ from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-SLIDE_W, SLIDE_H = 1280, 720
-MIN_SLIDES, MAX_SLIDES = 8, 40
-REPOSITORY = "https://example.org/teaching/em-course"  # the site is built with this --repo URL  # a deck for a 45-90 minute lecture; the counts are printed
+REPOSITORY = "https://example.org/teaching/em-course"  # the site is built with this --repo URL
 
-# Waits for MathJax (if the page loaded it) to finish typesetting: MathJax 3 on the site, 2 in the decks.
+# Waits for MathJax (if the page loaded it) to finish typesetting (MathJax 3; MathJax 2 as well).
 MATHJAX_DONE = """() => new Promise(resolve => {
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) { MathJax.startup.promise.then(() => resolve(3)); return; }
     if (!window.MathJax || !MathJax.Hub) { resolve(false); return; }
@@ -169,35 +167,12 @@ def _load_build_module():
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """Build the site and the decks once per session; yield the folder holding html/ and slides/.
-
-    The two builds run at the same time: the site is a sphinx-build subprocess (waited on in a
-    thread), the decks are built here.
-    """
+    """Build the site once per session; yield the folder holding html/ (the decks: tests/browser/test_decks.py)."""
     build = _load_build_module()
     out = tmp_path_factory.mktemp("book")
-    site = {}
-
-    def build_site():
-        start = time.perf_counter()
-        try:
-            build.build_site(out / "html", repository_url=REPOSITORY)
-        except BaseException as error:  # re-raised below, in the test's thread
-            site["error"] = error
-        site["s"] = time.perf_counter() - start
-
     start = time.perf_counter()
-    thread = threading.Thread(target=build_site)
-    thread.start()
-    try:
-        build.build_slides(out / "slides")
-        slides_s = time.perf_counter() - start
-    finally:
-        thread.join()
-    if "error" in site:
-        raise site["error"]
-    print(f"\nbuild times (concurrent): site {site['s']:.1f} s, slides {slides_s:.1f} s, "
-          f"both {time.perf_counter() - start:.1f} s")
+    build.build_site(out / "html", repository_url=REPOSITORY)
+    print(f"\nsite build: {time.perf_counter() - start:.1f} s")
     return out
 
 
@@ -237,7 +212,7 @@ class Policed:
     """A browser page that counts every request outside the origin (offline_browser blocks those
     to other hosts), and records failed requests and console errors."""
 
-    def __init__(self, browser, origin, viewport=(SLIDE_W, SLIDE_H)):
+    def __init__(self, browser, origin, viewport=(1366, 768)):
         self.origin = origin
         self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         self.outside, self.failed, self.console, self.requested = [], [], [], []
@@ -449,89 +424,3 @@ def test_site_pages_in_chromium(built, origin, offline_browser):
             assert meaningless_alt("fig9_8_em_old_faithful", "fig9_8_em_old_faithful.png")
         finally:
             browser.page.close()
-
-
-SLIDE_REPORT = """() => {
-    const slides = Reveal.getSlides();
-    const cfg = Reveal.getConfig();
-    return {width: cfg.width, height: cfg.height, n: slides.length,
-            over: slides.map((s, k) => [k, s.scrollHeight, s.scrollWidth, (s.innerText || '').trim().slice(0, 60)])
-                        .filter(([k, h, w]) => h > cfg.height || w > cfg.width)};
-}"""
-
-
-def test_slides_in_chromium(built, origin, offline_browser):
-    decks = sorted((built / "slides").glob("*.slides.html"))
-    assert [d.name.split(".")[0] for d in decks] == [nb.stem for nb in NOTEBOOKS], "not one deck per notebook"
-    browser = Policed(offline_browser, origin)
-    counts = {}
-    try:
-        browser.open("slides/index.html")
-        browser.assert_clean("slides/index.html")
-        for deck in decks:
-            browser.open(f"slides/{deck.name}")
-            browser.assert_clean(deck.name)
-            browser.assert_math(deck.name)
-            report = browser.page.evaluate(SLIDE_REPORT)
-            assert (report["width"], report["height"]) == (SLIDE_W, SLIDE_H)
-            counts[deck.name] = report["n"]
-            assert MIN_SLIDES <= report["n"] <= MAX_SLIDES, f"{deck.name}: {report['n']} slides"
-            assert not report["over"], f"{deck.name}: slides overflow {SLIDE_W}x{SLIDE_H}: {report['over']}"
-            assert browser.page.get_by_text("Loading widget").count() == 0
-            if deck.name.startswith("04"):
-                # a slide with an equation and a figure
-                target = browser.page.evaluate("""() => Reveal.getSlides().findIndex(s =>
-                    s.querySelector('img') && s.querySelector('.MathJax, .MathJax_Display'))""")
-                slide = browser.page.evaluate(f"() => Reveal.getIndices(Reveal.getSlides()[{max(target, 1)}])")
-                browser.page.evaluate(f"() => Reveal.slide({slide['h']}, {slide.get('v') or 0})")
-                browser.page.evaluate(MATHJAX_DONE)
-                browser.page.screenshot(path=str(SCREENSHOTS / "slide-04.png"))
-    finally:
-        browser.page.close()
-        print("\nslides per deck: " + ", ".join(f"{k.split('_')[0]}: {v}" for k, v in counts.items()))
-
-
-def _load_slide_plan():
-    spec = importlib.util.spec_from_file_location("book_slide_plan", ROOT / "book" / "slide_plan.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_slide_plan_rules():
-    """book/slide_plan.py on a small notebook: each rule, and a second run changes nothing."""
-    plan = _load_slide_plan()
-    png = {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}, "metadata": {}}
-    short = {"output_type": "stream", "name": "stdout", "text": "max |difference| < 1e-12\n"}
-    long_out = {"output_type": "stream", "name": "stdout", "text": "".join(f"row {i}\n" for i in range(20))}
-    md = lambda s, **m: {"cell_type": "markdown", "metadata": m, "source": s}
-    code = lambda s, outs: {"cell_type": "code", "metadata": {}, "source": s, "outputs": outs, "execution_count": 1}
-    nb = {"metadata": {}, "cells": [
-        code("import numpy as np", []),                                   # set-up, no output: skip
-        md("# 01 — Title\n\nWhat this notebook shows."),                  # the first shown cell: slide
-        md("## 1. A section\n\n$$a = b$$"),                               # heading: slide
-        md("More of the derivation."),                                    # continues: -
-        code("x = 1\nprint(x)", [short]),                                 # the check's result: -
-        code("\n".join(f"y{i} = {i}" for i in range(12)), [short]),       # long code, short result: - (source to notes at build)
-        code("print(table)", [long_out]),                                 # long output: notes
-        code("plt.plot(x)", [png]),                                       # a picture: -
-        md("## Summary\n\n- one\n\n## Exercises\n\n### Exercise 1.1 (check): Why?"),  # summary, then exercises: slide
-        md("### Exercise 1.2 (implement): A function"),                   # exercise body: skip
-        code("check('1.2', f)", [short]),                                 # exercise code: skip
-        md("<details><summary>Solution</summary>\n\nBecause.\n\n</details>", tags=["solution"]),  # skip
-    ]}
-    expected = ["skip", "slide", "slide", "-", "-", "-", "notes", "-", "slide", "skip", "skip", "skip"]
-    assert plan.plan(nb) == expected
-    assert plan.apply(nb) == len(expected)
-    assert [c["metadata"]["slideshow"]["slide_type"] for c in nb["cells"]] == expected
-    assert plan.apply(nb) == 0, "a second run must change nothing"
-    assert nb["cells"][-1]["metadata"]["tags"] == ["solution"], "other metadata must stay"
-    # the Exercises slide of the deck lists the exercise titles and nothing of their bodies
-    build = _load_build_module()
-    deck = build.slide_cells(nb, "01_test.ipynb")
-    text = "\n".join("".join(c["source"]) for c in deck["cells"] if c["cell_type"] == "markdown")
-    assert "- Exercise 1.1 (check): Why?" in text and "- Exercise 1.2 (implement): A function" in text
-    assert "Because." not in text and "check('1.2'" not in str(deck["cells"])
-    long_cell = next(c for c in deck["cells"] if "y11 = 11" in "".join(c["source"]) and c["cell_type"] == "code")
-    assert long_cell["metadata"]["transient"] == {"remove_source": True}, "long code must leave the slide"
-    assert any(c["metadata"]["slideshow"]["slide_type"] == "notes" and "y11 = 11" in c["source"] for c in deck["cells"])
