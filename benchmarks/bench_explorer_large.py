@@ -22,8 +22,8 @@ import emlib
 from emlib import variational as V
 from emlib import widgets as W
 from emlib.missing import GaussianParams, missing_em
-from emlib.missing_widgets import MissingDataExplorer
-from emlib.variational_widgets import VBAnimator
+from emlib.widgets import MissingDataExplorer
+from emlib.widgets import VBAnimator
 
 TRUTH = emlib.GMMParams(np.array([0.3, 0.3, 0.4]), np.array([[-2.0, 0.0], [2.0, 1.0], [0.0, -2.0]]),
                         np.array([[[1.0, 0.5], [0.5, 1.0]], [[0.6, -0.2], [-0.2, 0.8]], [[1.5, 0.0], [0.0, 0.4]]]))

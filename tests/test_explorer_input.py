@@ -26,8 +26,8 @@ from emlib import plotting as P  # noqa: E402
 from emlib import variational as V  # noqa: E402
 from emlib import widgets as W  # noqa: E402
 from emlib.missing import GaussianParams  # noqa: E402
-from emlib.missing_widgets import MissingDataExplorer  # noqa: E402
-from emlib.variational_widgets import VBAnimator  # noqa: E402
+from emlib.widgets import MissingDataExplorer  # noqa: E402
+from emlib.widgets import VBAnimator  # noqa: E402
 from ipywidgets.widgets.widget import _instances  # noqa: E402
 
 NAN, INF = float("nan"), float("inf")
@@ -132,7 +132,7 @@ CASES = {
     "EMAnimator": [
         ("result None", lambda: W.EMAnimator(X, None), TypeError, r"^result must be the result of emlib\.em \(an EMResult.*; got None"),
         ("result.params", lambda: W.EMAnimator(X, FIT.params), TypeError, r"^result must be .*; got a GMMParams; pass the whole result of emlib\.em, not its \.params"),
-        ("a VB result", lambda: W.EMAnimator(X, VB), TypeError, r"^result must be .*; got a VBResult; for variational Bayes use emlib\.variational_widgets\.VBAnimator"),
+        ("a VB result", lambda: W.EMAnimator(X, VB), TypeError, r"^result must be .*; got a VBResult; for variational Bayes use emlib\.widgets\.VBAnimator"),
         ("X of another N", lambda: W.EMAnimator(X[:39], FIT), ValueError,
          r"^result was fitted to N = 40 points \(result\.resp has 40 rows\), but X has N = 39"),
         ("X of 3 columns", lambda: W.EMAnimator(X3, FIT), ValueError,

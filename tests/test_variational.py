@@ -332,7 +332,7 @@ def test_clear_errors():
 
 def test_widget_shows_a_png_and_closes():
     pytest.importorskip("ipywidgets")
-    from emlib.variational_widgets import VBAnimator
+    from emlib.widgets import VBAnimator
 
     X = _faithful()
     fit = V.vb_gmm(X, V.vb_prior(X, alpha0=1e-3), _start(X, 6, 0), max_iter=20, tol=0.0)

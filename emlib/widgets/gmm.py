@@ -1,503 +1,24 @@
-"""Interactive explorers for the notebooks (ipywidgets 8, any Jupyter front end).
-
-Each explorer takes its data and parameters as arguments, keeps its own
-matplotlib Figure (not managed by pyplot), and shows it as PNG bytes in an
-``ipywidgets.Image``.  Moving a control updates the artists in place, renders
-the figure once, and caches the bytes in a least-recently-used cache of at most
-``Explorer.cache_budget`` bytes, so returning to a recent state is instant.
-
-A kernel can run for a whole lecture: re-running a cell closes the explorer
-that the cell made before (JupyterLab and Notebook 7 send the cell's id), and
-``explorer.close()`` or :func:`close_all` release explorers by hand.
-
-Displaying an explorer shows the live widget in a running front end; the same
-output also carries a PNG of the initial state, which static renderers
-(GitHub, nbviewer, paper) show instead.
-
-Every explorer checks its arguments before it makes a widget: a mistake raises
-ValueError (TypeError for a wrong kind of object) with a sentence that names the
-argument.  A scatter plot draws at most ``Explorer.max_points`` points; of more,
-it draws a random subset and its title says so.
-"""
-import base64
-import contextlib
+"""The explorers of notebooks 01 to 07: one Gaussian, a 1-D mixture, the bound, EM animated, where EM
+ends, how many components, the hard limit."""
 import html
 import re
-import warnings
-import weakref
-from collections import OrderedDict
-from collections.abc import Mapping
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm
-
-from . import plotting as P
-from ._validation import PROB_ATOL, as_numeric_array, check_integer, check_number, check_params, check_prob_rows, describe
-from .bernoulli import BernoulliParams
-from .bound import kl_divergence, lower_bound
-from .em import e_step, m_step
-from .gaussian import gaussian_log_likelihood, gaussian_logpdf, gaussian_mle
-from .mixture import GMMParams, mixture_log_likelihood
-
-__all__ = ["close_all", "LikelihoodExplorer", "MixtureExplorer", "BoundExplorer", "EMAnimator", "StartExplorer", "KExplorer", "HardeningExplorer", "BernoulliAnimator"]
-
-
-class Explorer:
-    """Base class: a figure, an Image widget, controls, and a bounded frame cache.
-
-    Subclasses set ``self.controls`` (a list of widgets) and ``self.animated``
-    (the artists that change with the controls), implement ``_state()`` (a
-    hashable key of what is shown) and ``_draw()`` (update the animated artists
-    in place for that state), then call ``_finish()``.
-
-    Rendering uses blitting: the static part of the figure (axes, ticks,
-    labels, data that never moves) is rendered once and kept as a bitmap; a
-    frame restores that bitmap, draws only the animated artists on top and
-    encodes the result as PNG, once.  A subclass whose static part changes
-    calls ``_invalidate_background()``.
-
-    The PNG frames are kept in a least-recently-used cache of at most
-    ``cache_budget`` bytes: the states just visited (a drag back and forth, an
-    animation's frames) come back without a render; an evicted state is
-    rendered again.  ``renders`` counts the renders.
-
-    An explorer made while a front end executes a cell (JupyterLab and
-    Notebook 7 send the cell's id as ``cellId``) replaces the explorer that an
-    earlier run of the same cell made: that one is closed.  ``close()`` closes
-    one explorer, :func:`close_all` every open one.
-    """
-
-    dpi = 80
-    #: bytes of PNG frames kept per explorer: 4 MB holds the last 50 to 100 slider positions (recent drags)
-    cache_budget = 4 * 2**20
-    #: the most points a scatter plot draws: of more, a random subset of this many is drawn, and the picture says so
-    #: (each point costs a few microseconds per render: 10^6 of them would take seconds per frame)
-    max_points = 20_000
-
-    def _drawn(self, N):
-        """Sorted indices of the points to draw: None (all N) up to ``max_points``, else a random subset (seed 0)."""
-        if N <= self.max_points:
-            return None
-        return np.sort(np.random.default_rng(0).choice(N, size=self.max_points, replace=False))
-
-    def _finish(self, caption=None):
-        self.fig.set_dpi(self.dpi)  # live frames are rendered at the widget's resolution
-        self.canvas = FigureCanvasAgg(self.fig)
-        for artist in self.animated:
-            artist.set_animated(True)
-        self._cache = OrderedDict()
-        self.cache_bytes = 0
-        self.renders = 0
-        self.closed = False
-        self._background = None
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
-        self.caption = widgets.HTML(caption or "")
-        for c in self.controls:
-            if hasattr(c, "value") and not isinstance(c, (widgets.Button, widgets.Play)):
-                c.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap")), self.caption, self.image])
-        self._draw()
-        self.initial_png = P.png_bytes(self.fig, dpi=self.dpi)  # a full render (layout included), kept for static views
-        self.refresh()
-        _register(self)
-
-    def _on_change(self, _change=None):
-        self.refresh()
-
-    def _invalidate_background(self):
-        self._background = None
-        self._cache.clear()
-        self.cache_bytes = 0
-
-    def _render(self):
-        """Blit: restore the static background, draw the animated artists, encode once."""
-        self.renders += 1
-        if self._background is None:
-            self.canvas.draw()  # animated artists are left out of a full draw
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in self.animated:
-            self.fig.draw_artist(artist)
-        return P.encode_png(self.canvas.buffer_rgba())
-
-    def frame(self):
-        """PNG bytes of the current state: from the cache if it holds them, else rendered and cached."""
-        if self.closed:
-            raise RuntimeError(f"this {type(self).__name__} is closed; make a new one")
-        key = self._state()
-        png = self._cache.get(key)
-        if png is not None:
-            self._cache.move_to_end(key)  # now the most recently used
-            return png
-        self._draw()
-        png = self._render()
-        self._store(key, png)
-        return png
-
-    def _store(self, key, png):
-        """Cache ``png`` under ``key``; evict the least recently used frames beyond the budget."""
-        if len(png) > self.cache_budget:
-            return
-        self._cache[key] = png
-        self.cache_bytes += len(png)
-        while self.cache_bytes > self.cache_budget:
-            _, old = self._cache.popitem(last=False)
-            self.cache_bytes -= len(old)
-
-    def refresh(self):
-        if not self.closed:
-            self.image.value = self.frame()
-
-    def close(self):
-        """Close the widgets and release the figure, the frame cache and the data; idempotent.
-
-        The front end removes the widget's view.  A closed explorer holds
-        nothing (a reference kept in ``Out`` or a variable costs no memory) and
-        shows only its name.
-        """
-        if getattr(self, "closed", True):
-            return
-        for c in self.controls:
-            if hasattr(c, "value") and not isinstance(c, (widgets.Button, widgets.Play)):
-                c.unobserve(self._on_change, names="value")
-        _close_tree(self.widget)
-        for link in getattr(self, "links", ()):
-            link.close()
-        _open.discard(self)
-        self.__dict__.clear()  # the figure, the canvas, the background bitmap, the cache, the data
-        self.closed = True
-
-    def _repr_mimebundle_(self, **kwargs):
-        if self.closed:
-            return {"text/plain": f"<{type(self).__name__}: closed>"}
-        data = self.widget._repr_mimebundle_(**kwargs)
-        data["image/png"] = base64.b64encode(self.initial_png).decode("ascii")
-        data["text/plain"] = f"<{type(self).__name__}: a live widget; its initial state is shown as a picture where no kernel runs>"
-        return data
-
-
-# ---------------------------------------------------------------- open explorers, by cell
-_open = weakref.WeakSet()  # every explorer not yet closed (its widgets keep it alive, not this set)
-_by_cell = {}  # cellId -> (msg_id of the execution that made them, weak references to its explorers)
-
-
-def _close_tree(widget):
-    """Close a widget, its layout and style widgets and, for a box, everything inside it."""
-    for child in getattr(widget, "children", ()):
-        _close_tree(child)
-    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
-        if isinstance(part, widgets.Widget):
-            part.close()
-    widget.close()
-
-
-def _current_execution():
-    """(cellId, msg_id) of the cell being executed, or (None, None) outside a front end that sends cellId.
-
-    JupyterLab and Notebook 7 put the cell's id in the ``execute_request``
-    metadata, which ``IPython.get_ipython().get_parent()`` returns in a kernel.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None, None
-    get_parent = getattr(get_ipython(), "get_parent", None)  # get_ipython() is None outside IPython
-    parent = get_parent() if callable(get_parent) else None
-    if not isinstance(parent, dict):
-        return None, None
-    metadata, header = parent.get("metadata"), parent.get("header")
-    cell_id = metadata.get("cellId") if isinstance(metadata, dict) else None
-    msg_id = header.get("msg_id") if isinstance(header, dict) else None
-    return (cell_id, msg_id) if isinstance(cell_id, str) and cell_id else (None, None)
-
-
-def _register(explorer):
-    """Record a new explorer; close those that an earlier execution of the same cell made."""
-    _open.add(explorer)
-    cell_id, msg_id = _current_execution()
-    if cell_id is None:
-        return
-    made_by, refs = _by_cell.get(cell_id, (None, []))
-    if made_by != msg_id or msg_id is None:  # a re-run (several explorers made by one run all stay)
-        for ref in refs:
-            old = ref()
-            if old is not None and old is not explorer:
-                old.close()
-        refs = []
-    _by_cell[cell_id] = (msg_id, [*refs, weakref.ref(explorer)])
-
-
-def close_all():
-    """Close every open explorer (see :meth:`Explorer.close`); returns how many were open."""
-    explorers = list(_open)
-    for explorer in explorers:
-        explorer.close()
-    _by_cell.clear()
-    return len(explorers)
-
-
-def _slider(description, value, lo, hi, step, fmt=".2f", cls=widgets.FloatSlider):
-    return cls(
-        value=value, min=lo, max=hi, step=step, description=description, readout_format=fmt, continuous_update=True,
-        style={"description_width": "initial"}, layout=widgets.Layout(width="300px"),
-    )
-
-
-# ---------------------------------------------------------------- checks at the boundary
-# Every explorer checks what it is given before it makes a widget, and a mistake gets a sentence
-# that names the argument as it was passed, what was expected and what came (ValueError; TypeError
-# for a wrong kind of object), never a traceback from numpy, matplotlib or ipywidgets.
-def _text(value, name, example):
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be text, e.g. {example!r}; got {describe(value)}")
-    return value
-
-
-def _labels(labels):
-    """Two axis names."""
-    if isinstance(labels, str) or not isinstance(labels, (tuple, list)):
-        raise TypeError(f"labels must be two axis names, e.g. ('$x_1$', '$x_2$'); got {describe(labels)}")
-    if len(labels) != 2 or not all(isinstance(s, str) for s in labels):
-        raise ValueError(f"labels must be two axis names (text), e.g. ('$x_1$', '$x_2$'); got {labels!r}")
-    return tuple(labels)
-
-
-def _interval(interval):
-    return check_integer(interval, "interval", 1, what=" (milliseconds between frames of Play)")
-
-
-def _data_1d(x, name, explorer):
-    """1-D data of shape (N,), N >= 1, finite."""
-    x = as_numeric_array(x, name, "1-D data, one value per point")
-    if x.ndim != 1:
-        got = f"the single number {float(x)!r}" if x.ndim == 0 else f"shape {x.shape}"
-        hint = f". {explorer} shows one dimension: pass one column, e.g. {name}[:, 0]" if x.ndim == 2 else ""
-        raise ValueError(f"{name} must be 1-D data, one value per point; got {got}{hint}")
-    if x.size == 0:
-        raise ValueError(f"{name} has no points (shape (0,)); pass at least one value")
-    return x
-
-
-def _data_2d(X, name="X", D=2):
-    """Data of shape (N, D) with N >= 1, finite; D=None accepts any number of dimensions."""
-    want = f"shape (N, {D})" if D else "shape (N, D)"
-    X = as_numeric_array(X, name, f"data of {want}, one row per point")
-    if X.ndim != 2 or (D is not None and X.shape[1] != D):
-        if X.ndim == 2:
-            hint = (f"; the explorer draws points in a plane: pass two columns, e.g. {name}[:, :2], "
-                    f"and parameters in those two dimensions")
-        elif X.ndim == 1:
-            hint = f"; for one dimension pass {name}[:, None]" if D is None else "; e.g. np.column_stack([x1, x2])"
-        else:
-            hint = ""
-        raise ValueError(f"{name} must be data of {want}, one row per point; got shape {X.shape}{hint}")
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"{name} has no points (shape {X.shape}); pass at least one")
-    return X
-
-
-def _gmm(params, name, D=None):
-    """GMMParams (weights, means, covs), checked by the core (D: the dimension of the data)."""
-    if not isinstance(params, (tuple, list)) or hasattr(params, "_fields") and len(params) != 3:
-        raise TypeError(f"{name} must be a GMMParams (weights, means, covs); got {describe(params)}")
-    return GMMParams(*check_params(params, D=D, name=name))
-
-
-def _colourable(K, name):
-    if K > len(P.COLORS):
-        raise ValueError(f"{name} has K = {K} components; the explorer colours at most {len(P.COLORS)}")
-
-
-def _fitted_to(result, name, N):
-    """A result whose responsibilities have another number of rows than X was fitted to other data."""
-    rows = np.shape(getattr(result, "resp", None))
-    if len(rows) == 2 and rows[0] != N:
-        raise ValueError(f"{name} was fitted to N = {rows[0]} points ({name}.resp has {rows[0]} rows), "
-                         f"but X has N = {N}; pass the X that the fit was given")
-
-
-def _values_per_entry(values, name, n, of):
-    values = as_numeric_array(values, name, f"numbers, one per entry of {of}")
-    if values.shape != (n,):
-        raise ValueError(f"{name} must hold one number per entry of {of} ({n}); got shape {values.shape}")
-    return values
-
-
-def _em_history(result, name, N, D=2):
-    """The history (GMMParams, one K) and log-likelihoods of an EMResult fitted to N points in D dimensions."""
-    if not (hasattr(result, "history") and hasattr(result, "log_likelihoods")):
-        if hasattr(result, "elbos"):
-            hint = "; for variational Bayes use emlib.variational_widgets.VBAnimator"
-        elif isinstance(result, GMMParams):
-            hint = "; pass the whole result of emlib.em, not its .params"
-        else:
-            hint = "; e.g. EMAnimator(X, emlib.em(X, init))"
-        raise TypeError(f"{name} must be the result of emlib.em (an EMResult, with history and log_likelihoods); "
-                        f"got {describe(result)}{hint}")
-    history = result.history
-    if not isinstance(history, (list, tuple)) or len(history) == 0:
-        raise ValueError(f"{name}.history must be a non-empty list of GMMParams (θ at the start and after each "
-                         f"iteration); got {describe(history)}")
-    history = [_gmm(p, f"{name}.history[{t}]", D) for t, p in enumerate(history)]
-    K = history[0].weights.size
-    for t, p in enumerate(history):
-        if p.weights.size != K:
-            raise ValueError(f"{name}.history[{t}] has K = {p.weights.size} components, {name}.history[0] has K = {K}")
-    _colourable(K, name)
-    lls = _values_per_entry(result.log_likelihoods, f"{name}.log_likelihoods", len(history), f"{name}.history")
-    _fitted_to(result, name, N)
-    return history, lls
-
-
-def _set_limits(ax, X, margin=0.08):
-    """:func:`emlib.plotting.set_limits`, with a window around a coordinate that all the points share."""
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    half = np.where(hi == lo, 0.5 * np.maximum(1.0, np.abs(lo)), 0.0)
-    P.set_limits(ax, np.vstack([lo - half, hi + half]), margin=margin)
-
-
-@contextlib.contextmanager
-def _flat_limits_allowed():
-    """Points that all share a coordinate make set_limits set equal limits, which matplotlib widens with a
-    warning; :func:`_set_limits` then sets the window."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Attempting to set identical", category=UserWarning)
-        yield
-
-
-def _subset_note(N, idx):
-    return "" if idx is None else f"a random {idx.size:,} of the {N:,} points drawn"
-
-
-def _run_lls(run, i):
-    lls = as_numeric_array(run.log_likelihoods, f"runs[{i}].log_likelihoods", "numbers, ln p(X | θ) after each iteration")
-    if lls.ndim != 1 or lls.size == 0:
-        raise ValueError(f"runs[{i}].log_likelihoods must be a non-empty 1-D array; got shape {lls.shape}")
-    return lls
-
-
-def _runs(runs, N, drawn):
-    """Each run's (params, responsibilities of the drawn points); all runs with one K, fitted to N points in 2-D."""
-    if hasattr(runs, "history") or hasattr(runs, "params"):
-        raise TypeError(f"runs must be a list of EMResult, one per start; got one {type(runs).__name__}: wrap it in a list, [result]")
-    if not isinstance(runs, (list, tuple)):
-        raise TypeError(f"runs must be a list of EMResult, one per start; got {describe(runs)}")
-    if len(runs) == 0:
-        raise ValueError("runs is an empty list; pass at least one EMResult, "
-                         "e.g. [emlib.em(X, emlib.init_params(X, K, rng)) for _ in range(10)]")
-    shown = []
-    for i, run in enumerate(runs):
-        if not all(hasattr(run, a) for a in ("params", "resp", "log_likelihoods", "n_iter")):
-            raise TypeError(f"runs[{i}] must be an EMResult from emlib.em; got {describe(run)}")
-        params = _gmm(run.params, f"runs[{i}].params", D=2)
-        K = params.weights.size
-        if i == 0:
-            _colourable(K, "runs[0]")
-        elif K != shown[0][0].weights.size:
-            raise ValueError(f"every run must have the same K; runs[0] has K = {shown[0][0].weights.size}, runs[{i}] has K = {K}")
-        _fitted_to(run, f"runs[{i}]", N)
-        resp = check_prob_rows(as_numeric_array(run.resp, f"runs[{i}].resp", "responsibilities, shape (N, K)"), N, K, f"runs[{i}].resp")
-        shown.append((params, resp if drawn is None else resp[drawn]))
-    return shown
-
-
-def _fits(fits):
-    """dict K -> GMMParams in 2-D with K components, for every K from the smallest to the largest (at most 6)."""
-    example = "e.g. {K: emlib.em(X, emlib.init_params(X, K, rng)).params for K in range(1, 5)}"
-    if not isinstance(fits, Mapping):
-        raise TypeError(f"fits must be a dict K -> GMMParams, {example}; got {describe(fits)}")
-    if len(fits) == 0:
-        raise ValueError(f"fits is an empty dict; pass one fit per K, {example}")
-    checked = {}
-    for K in fits:
-        check_integer(K, f"the key {K!r} of fits", 1, len(P.COLORS), what=" (a number of components K)")
-        params = _gmm(fits[K], f"fits[{K}]", D=2)
-        if params.weights.size != K:
-            raise ValueError(f"fits[{K}] must have K = {K} components, as its key says; got {params.weights.size}")
-        checked[int(K)] = params
-    missing = sorted(set(range(min(checked), max(checked) + 1)) - set(checked))
-    if missing:
-        raise ValueError(f"fits must hold a fit for every K from {min(checked)} to {max(checked)} (the slider steps by 1); "
-                         f"missing K = {', '.join(map(str, missing))}")
-    return checked
-
-
-def _criteria(criteria, n):
-    """dict name -> n values (one per K), 1 to 6 curves."""
-    if not isinstance(criteria, Mapping):
-        raise TypeError(f"criteria must be a dict name -> values over K, e.g. {{'BIC': bics}}; got {describe(criteria)}")
-    if not 1 <= len(criteria) <= len(P.COLORS):
-        raise ValueError(f"criteria must name 1 to {len(P.COLORS)} curves to draw against K, e.g. {{'BIC': bics}}; "
-                         f"got {len(criteria)}")
-    checked = {}
-    for name, values in criteria.items():
-        if not isinstance(name, str):
-            raise TypeError(f"the names in criteria must be text, e.g. 'BIC'; got {describe(name)}")
-        checked[name] = _values_per_entry(values, f"criteria[{name!r}]", n, "fits")
-    return checked
-
-
-def _eps_values(eps_values):
-    eps_values = as_numeric_array(eps_values, "eps_values", "positive numbers in increasing order")
-    if eps_values.ndim != 1 or eps_values.size == 0:
-        raise ValueError(f"eps_values must be a non-empty 1-D array of ε values, e.g. np.geomspace(1e-3, 3.0, 25); "
-                         f"got shape {eps_values.shape}")
-    if np.any(eps_values <= 0):
-        i = int(np.argmax(eps_values <= 0))
-        raise ValueError(f"eps_values must be positive (ε is a variance); got {float(eps_values[i])!r} (eps_values[{i}])")
-    if np.any(np.diff(eps_values) <= 0):
-        i = int(np.argmax(np.diff(eps_values) <= 0)) + 1
-        raise ValueError(f"eps_values must increase from left to right, as on the slider; got eps_values[{i}] = "
-                         f"{float(eps_values[i])!r} after eps_values[{i - 1}] = {float(eps_values[i - 1])!r}")
-    return eps_values
-
-
-def _bernoulli_history(result, name):
-    """The history (BernoulliParams, one K and D) and log-likelihoods of a BernoulliEMResult."""
-    if not (hasattr(result, "history") and hasattr(result, "log_likelihoods")):
-        hint = "; pass the whole result, not its .params" if isinstance(result, BernoulliParams) else ""
-        raise TypeError(f"{name} must be the result of emlib.bernoulli_em (with history and log_likelihoods); "
-                        f"got {describe(result)}{hint}")
-    history = result.history
-    if not isinstance(history, (list, tuple)) or len(history) == 0:
-        raise ValueError(f"{name}.history must be a non-empty list of BernoulliParams (weights, means); got {describe(history)}")
-    checked = []
-    for t, params in enumerate(history):
-        where = f"{name}.history[{t}]"
-        if not isinstance(params, (tuple, list)) or len(params) != 2:
-            hint = "; for a Gaussian mixture use EMAnimator" if isinstance(params, GMMParams) else ""
-            raise TypeError(f"{where} must be BernoulliParams (weights, means); got {describe(params)}{hint}")
-        weights = as_numeric_array(params[0], f"{where}.weights", "mixing coefficients, shape (K,)")
-        means = as_numeric_array(params[1], f"{where}.means", "component means, shape (K, D)")
-        if weights.ndim != 1 or weights.size == 0:
-            raise ValueError(f"{where}.weights must have shape (K,) with K >= 1; got shape {weights.shape}")
-        K = weights.size
-        D = checked[0].means.shape[1] if checked else None
-        if means.ndim != 2 or means.shape[0] != K or D is not None and means.shape[1] != D:
-            raise ValueError(f"{where}.means must have shape (K, D) = ({K}, {D or 'D'}); got shape {means.shape}")
-        if checked and K != checked[0].weights.size:
-            raise ValueError(f"{where} has K = {K} components, {name}.history[0] has K = {checked[0].weights.size}")
-        if np.any(weights < 0) or abs(weights.sum() - 1.0) > PROB_ATOL:
-            raise ValueError(f"{where}.weights must be non-negative and sum to 1; got {weights.tolist()}")
-        if np.any((means < 0) | (means > 1)):
-            raise ValueError(f"{where}.means must lie between 0 and 1 (they are probabilities p(x_i = 1 | z = k)); "
-                             f"got values from {means.min():g} to {means.max():g}")
-        checked.append(BernoulliParams(weights, means))
-    lls = _values_per_entry(result.log_likelihoods, f"{name}.log_likelihoods", len(checked), f"{name}.history")
-    return checked, lls
-
-
-def _image_shape(shape, D):
-    if isinstance(shape, str) or not isinstance(shape, (tuple, list)) or len(shape) != 2:
-        raise TypeError(f"shape must be (height, width) of one image, e.g. (8, 8); got {describe(shape)}")
-    height = check_integer(shape[0], "shape[0]", 1, what=" (the image height)")
-    width = check_integer(shape[1], "shape[1]", 1, what=" (the image width)")
-    if height * width != D:
-        raise ValueError(f"shape = ({height}, {width}) holds {height * width} pixels, but each component mean has D = {D} values")
-    return height, width
+from matplotlib.ticker import MaxNLocator
+
+from .. import plotting as P
+from .._validation import as_numeric_array, check_integer, check_number, check_prob_rows, describe
+from ..bound import kl_divergence, lower_bound
+from ..em import e_step, m_step
+from ..gaussian import gaussian_log_likelihood, gaussian_logpdf, gaussian_mle
+from ..mixture import GMMParams, mixture_log_likelihood
+from .base import (Explorer, _colourable, _criteria, _data_1d, _data_2d, _em_history, _eps_values, _fits, _flat_limits_allowed, _gmm,
+                   _interval, _labels, _run_lls, _runs, _set_limits, _slider, _subset_note, _text)
+
+__all__ = ["LikelihoodExplorer", "MixtureExplorer", "BoundExplorer", "EMAnimator", "StartExplorer", "KExplorer", "HardeningExplorer",
+           "log_likelihood_surface"]
 
 
 # ---------------------------------------------------------------- 01: one Gaussian
@@ -562,6 +83,9 @@ class LikelihoodExplorer(Explorer):
         ax2.legend(loc="upper right", fontsize=8)
         self.animated = [self.curve, self.point, self.title]
         self._finish()
+
+    def _main_control(self):
+        return self.mu
 
     def _state(self):
         return (self.mu.value, self.sigma.value)
@@ -648,6 +172,9 @@ class MixtureExplorer(Explorer):
             np.array([p1, 1 - p1]), np.array([[s.value] for s in self.mu]), np.array([[[s.value**2]] for s in self.sd])
         )
 
+    def _main_control(self):
+        return self.pi1
+
     def _state(self):
         return tuple(c.value for c in self.controls)
 
@@ -666,11 +193,16 @@ class MixtureExplorer(Explorer):
 
 # ---------------------------------------------------------------- 03: the bound
 class BoundExplorer(Explorer):
-    """ln p(X | theta) = L(q, theta) + KL(q || p) as bars (PRML Figs. 9.11-9.13).
+    """ln p(X | theta) = L(q, theta) + KL(q || p) as bars (PRML Figs. 9.11-9.13), with a zoom on the gap.
 
     A slider moves q from a starting distribution q0 (t = 0) to the posterior
     p(Z | X, theta) (t = 1); "E-step" sets q to the posterior; "M-step" sets
     theta to the maximiser of L(q, theta) for the current q.
+
+    The right panel magnifies the top of the "now" bar: ln p(X | theta) and
+    the window below it down to L(q0, theta), so a KL gap of a fraction of a
+    nat (after an M-step, on an axis of hundreds of nats) can be seen.  Its
+    scale is fixed while the slider moves and set again after each step.
 
     Parameters
     ----------
@@ -701,7 +233,7 @@ class BoundExplorer(Explorer):
         self.reset.on_click(self._reset)
         self.controls = [self.t, self.e_button, self.m_button, self.reset]
         self._start = (params, self.q0)
-        self.fig, self.ax = P.new_figure(6.5, 4.2)
+        self.fig, (self.ax, self.zoom) = P.new_figure(8.8, 4.2, ncols=2, gridspec_kw={"width_ratios": [3.0, 1.0]})
         self.before = None
         self._build()
         self._finish()
@@ -750,9 +282,37 @@ class BoundExplorer(Explorer):
         handles = self.bars + (self.logp_line,)
         ax.legend(handles, ["$\\mathcal{L}(q,\\theta)$", "KL$(q\\Vert p)$", "$\\ln p(\\mathbf{X}\\mid\\theta)$"], loc="upper left", fontsize=8)
         self.title = ax.set_title("")
-        self.animated = [*self.bars, self.logp_line, self.title]
+        self.animated = [*self.bars, self.logp_line, self.title, *self._build_zoom(now[0])]
         for artist in self.animated:
             artist.set_animated(True)
+
+    def _build_zoom(self, log_p):
+        """The zoom panel: the top of the "now" bar, from ln p down past L(q0, theta), the largest gap of this
+        step (KL shrinks as q moves towards the posterior); its axis reads nats relative to ln p."""
+        zoom = self.zoom
+        zoom.clear()
+        kl0 = kl_divergence(self.X, self.theta, self.q0)
+        depth = max(1.4 * kl0, 0.5)  # nats shown below ln p: the gap fills most of the panel; 0.5 when there is none
+        lo, hi = log_p - depth, log_p + 0.3 * depth
+        zoom.set_xlim(0.55, 1.45)
+        zoom.set_ylim(lo, hi)
+        zoom.set_xticks([1.0], ["now"])
+        ticks = MaxNLocator(5).tick_values(-depth, 0.3 * depth)  # round numbers of nats from ln p, 0 among them
+        zoom.set_yticks(log_p + ticks[(ticks >= -depth) & (ticks <= 0.3 * depth)])
+        zoom.set_ylim(lo, hi)
+        zoom.yaxis.set_major_formatter(lambda y, _: "ln p" if abs(y - log_p) < 1e-6 * depth else f"{y - log_p:+.3g}")
+        zoom.yaxis.tick_right()  # the lines from the zoomed box reach the panel's left edge, clear of its labels
+        zoom.yaxis.set_label_position("right")
+        zoom.set_ylabel("nats relative to ln p(X | θ)", fontsize=9)
+        span = self.ax.get_ylim()[1] - self.ax.get_ylim()[0]
+        ratio = span / (hi - lo)
+        zoom.set_title(f"zoom ×{ratio:,.0f}" if ratio >= 10 else f"zoom ×{ratio:.2g}", fontsize=10)
+        self.ax.indicate_inset([0.55, lo, 0.9, hi - lo], inset_ax=zoom, edgecolor=P.BLACK, alpha=0.8)
+        self.zoom_bars = P.draw_bound_bars(zoom, log_p, log_p, 0.0, floor=self.floor, x=1.0, width=0.7)
+        (self.zoom_line,) = zoom.plot([0.6, 1.4], [log_p] * 2, color=P.BLACK, lw=2)
+        box = dict(boxstyle="round", facecolor="white", alpha=0.85, edgecolor="none")
+        self.zoom_text = zoom.text(0.5, 0.97, "", transform=zoom.transAxes, ha="center", va="top", fontsize=9, bbox=box)
+        return [*self.zoom_bars, self.zoom_line, self.zoom_text]
 
     def _state(self):
         return (self.steps, self.t.value)
@@ -761,7 +321,36 @@ class BoundExplorer(Explorer):
         log_p, L, KL = self._terms_now()
         P.update_bound_bars(self.bars, L, KL, self.floor)
         self.logp_line.set_ydata([log_p] * 2)
-        self.title.set_text(f"ln p = {log_p:.2f} = L {L:.2f} + KL {KL:.2f}")
+        self.title.set_text(f"ln p = {log_p:.2f} = L {L:.2f} + KL {0.0 if abs(KL) < 1e-9 else KL:.2f}")  # not "-0.00"
+        P.update_bound_bars(self.zoom_bars, L, KL, self.floor)
+        self.zoom_line.set_ydata([log_p] * 2)
+        self.zoom_text.set_text(f"KL = {_nats(KL)} nats")
+
+    def _tour(self, max_frames):
+        """From the current state: the slider at a few positions towards the posterior, then E- and M-steps
+        in turn (as many as fit, at most four of each); afterwards the explorer is Reset."""
+        t_now = self.t.value
+        ts = [t_now, *(t for t in (0.25, 0.5, 0.75) if t > t_now)][:max_frames]
+        steps = [(lambda t=t: f"q moved {t:.0%} of the way from q₀ to the posterior p(Z | X, θ)",
+                  lambda t=t: setattr(self.t, "value", t)) for t in ts]
+        n_steps = min(8, max_frames - len(steps))
+        for i in range(n_steps):
+            if i % 2 == 0:
+                steps.append((lambda: f"E-step {self._n_e}: q := p(Z | X, θ), so KL = {_nats(self._terms_now()[2])} nats",
+                              self._tour_e))
+            else:
+                steps.append((lambda: f"M-step {self._n_e}: θ := argmax L(q, θ); the new KL gap is {_nats(self._terms_now()[2])} nats",
+                              self.m_step))
+        self._n_e = 0
+
+        def restore():
+            self._reset()
+            self.t.value = 0.0
+        return steps, 0, restore
+
+    def _tour_e(self):
+        self._n_e += 1
+        self.e_step()
 
     def e_step(self, _button=None):
         """q := p(Z | X, theta): KL drops to 0, L rises to ln p (PRML Fig. 9.12)."""
@@ -798,6 +387,11 @@ class BoundExplorer(Explorer):
         self._invalidate_background()
         self.t.value = 0.0  # renders through the observer if t moved; otherwise refresh() below does
         self.refresh()
+
+
+def _nats(value):
+    """A KL divergence for a label: 3 significant digits, and 0 for what is 0 up to rounding (|KL| < 1e-9 nats)."""
+    return "0" if abs(value) < 1e-9 else f"{value:.3g}"
 
 
 # ---------------------------------------------------------------- 04: EM, animated
@@ -843,6 +437,19 @@ class EMAnimator(Explorer):
         self.controls = [self.play, self.slider]
         self.fig, self.animated = self.picture.fig, self.picture.animated
         self._finish()
+
+    def _tour_indices(self, n, here, max_frames):
+        """Whole iterations (an E-step with its M-step): all that fit, else the first ones and the last."""
+        if n <= max_frames:
+            return list(range(n))
+        T, fit = (n - 1) // 2, (max_frames - 1) // 2  # iterations, iterations that fit
+        its, t_here = {*range(1, fit), T}, (here + 1) // 2
+        if t_here not in its | {0}:
+            its = {*range(1, fit - 1), t_here, T}
+        return [0, *(f for t in sorted(its) for f in (2 * t - 1, 2 * t))]
+
+    def _tour_label(self, k):
+        return f"half-step {k} of {self.n_frames - 1}: {self.picture.step_of(k)[2]}"
 
     def _state(self):
         return self.slider.value
@@ -896,6 +503,9 @@ class StartExplorer(Explorer):
         self.label = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=10, bbox=box)
         self.animated = [self.points, *(e for row in self.patches for e in row), self.marker, self.label]
         self._finish()
+
+    def _tour_label(self, i):
+        return f"{self.slider.description} {i} (of 0 to {len(self.runs) - 1}): final ln p = {self.final[i]:.2f}"
 
     def _state(self):
         return self.slider.value
@@ -952,6 +562,9 @@ class KExplorer(Explorer):
         self.label = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=10, bbox=box)
         self.animated = [self.points, *(e for row in self.patches for e in row), *self.markers, self.label]
         self._finish()
+
+    def _tour_label(self, K):
+        return f"K = {K}"
 
     def _state(self):
         return self.slider.value
@@ -1052,50 +665,3 @@ class HardeningExplorer(Explorer):
         for bar, c in zip(self.bars, counts):
             bar.set_height(c)
         self.label.set_text(f"{np.mean(resp.max(axis=1) > 0.99):.0%} of points hard (> 0.99)")
-
-
-# ---------------------------------------------------------------- 08: Bernoulli mixture
-class BernoulliAnimator(Explorer):
-    """A Play button and slider over EM iterations of a Bernoulli mixture: the means as images.
-
-    Parameters
-    ----------
-    result : BernoulliEMResult from :func:`emlib.bernoulli_em`
-    shape : (height, width) of one binary image, height * width = D
-    interval : milliseconds between frames when playing
-    """
-
-    #: an animation keeps its whole Play sequence: 8 MB is 81 EM half-steps at N = 1000
-    cache_budget = 8 * 2**20
-
-    def __init__(self, result, shape, interval=400):
-        self.history, self.lls = _bernoulli_history(result, "result")
-        self.shape = _image_shape(shape, self.history[0].means.shape[1])
-        interval = _interval(interval)
-        K = len(self.history[0].weights)
-        n = len(self.history)
-        self.play = widgets.Play(value=0, min=0, max=n - 1, step=1, interval=interval, description="Play")
-        self.slider = widgets.IntSlider(value=0, min=0, max=n - 1, description="iteration", continuous_update=True)
-        self.links = [widgets.jslink((self.play, "value"), (self.slider, "value"))]  # closed with the explorer
-        self.controls = [self.play, self.slider]
-        self.fig = P.new_figure(1.6 * K + 3.6, 2.4)[0]
-        self.fig.clear()
-        grid = self.fig.add_gridspec(1, K + 2)
-        img_axes = [self.fig.add_subplot(grid[0, k]) for k in range(K)]
-        self.images = P.draw_component_images(img_axes, self.history[0].means, shape)
-        ax2 = self.fig.add_subplot(grid[0, K:])
-        _, self.marker = P.draw_loglik_curve(ax2, self.lls, current=0)
-        self.weights = [ax.text(0.5, -0.08, "", transform=ax.transAxes, ha="center", va="top", fontsize=9) for ax in img_axes]
-        self.animated = [*self.images, self.marker, *self.weights]
-        self._finish()
-
-    def _state(self):
-        return self.slider.value
-
-    def _draw(self):
-        t = self.slider.value
-        params = self.history[t]
-        P.update_component_images(self.images, params.means, self.shape)
-        P.update_marker(self.marker, t, self.lls[t])
-        for text, w in zip(self.weights, params.weights):
-            text.set_text(f"π = {w:.2f}")
