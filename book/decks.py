@@ -6,18 +6,26 @@
 
 One deck per notebook: book/decks/04_em_for_gmm.md is the deck of notebooks/04_em_for_gmm.ipynb.
 The deck file holds the slide wording, order, fragments and speaker notes; every number on a slide
-comes from the notebook's stored outputs and every figure from emlib's plotting code (the format is
+comes from the notebook's stored outputs and every figure from emlib's plotting code or the notebook's
+own code (the format is
 described in the module ``FORMAT`` below). Written into the output folder:
 
 - ``NN_name.html``: the reveal.js deck (1280x720 slides, a title slide, the deck's slides, an
   "Exercises" slide made from the notebook's exercise titles, split into in-class and homework by
   book/kit/exercises.toml when that file exists);
-- ``figures/*.svg``: the figures the decks name, drawn for projection;
+- ``figures/*.svg``: the figures the decks name, drawn for projection: a recipe's ({{figure: name}},
+  emlib.plotting's code at the size of the slide's figure box, tick labels 15 pt = 20 px, every text
+  >= 14 pt, thicker lines), or a notebook cell's ({{picture: cell-id}}: the notebook's code cells run in
+  a fresh process up to that cell, its figure, an explorer's included, saved at the same size with the
+  same minimum text sizes; the notebooks seed every random draw, so it shows what the stored picture
+  shows, at the slide's size);
 - ``index.html``: one card per deck (styled like the website);
-- ``pdf/NN_name.pdf``: the handout, one page per slide with every fragment shown, printed by
-  Chromium (through playwright) from ``NN_name.html?print-pdf`` after MathJax has typeset.
+- ``pdf/NN_name.pdf``: the handout, one page per slide with every fragment shown: the deck's print
+  view (what ``NN_name.html?print-pdf`` shows) printed by Chromium through book/pdf.py, after MathJax
+  has typeset.
 
-Everything is served from the output folder: reveal.js 5.2.0 from the ``sphinx-revealjs`` wheel,
+Nothing else is executed: numbers come from the stored outputs. Everything is served from the output
+folder: reveal.js 5.2.0 from the ``sphinx-revealjs`` wheel,
 MathJax 3.2.2 from the ``sphinx-mathjax-offline`` wheel (the website's MathJax), the Source Sans
 Pro font that reveal.js bundles.
 """
@@ -40,7 +48,8 @@ FORMAT = """A deck file: front matter (notebook, title, subtitle) between '---' 
 slide; a line '+++' starts the next fragment; 'Note:' starts the speaker notes (to the next '## ');
 {{output: cell-id}} the stored text output of that notebook cell (optionally {{output: cell-id lines=2-3}},
 only those lines, counted from 1); {{figure: name}} a figure recipe (--figures lists them);
-{{picture: cell-id}} the PNG stored in that cell's output. A slide titled 'Exercises' receives the list
+{{picture: cell-id}} the figure of that notebook cell (it must have stored a picture), re-drawn for projection
+by running the notebook's code up to it. A slide titled 'Exercises' receives the list
 of the notebook's exercises ({{exercises}} marks where; else after its text); without one the builder
 adds it. See /work/notes/deck_format.md."""
 
@@ -48,6 +57,7 @@ adds it. See /work/notes/deck_format.md."""
 SLIDE_W, SLIDE_H = 1280, 720
 BODY_PX = 30            # body text; headings larger (CSS below)
 FIG_BOX = (1100, 540)   # a figure's displayed size: left of the navigation arrows, under a title and one line
+PICTURE_BOX = (1184, 520)  # a stored picture: the full text width (a wide one ends above the arrows)
 PX_PER_IN = 96          # an SVG of w inches is w * 96 CSS px wide at scale 1
 FIG_TICK_PT = 15        # tick labels: 15 pt = 20 px at scale 1
 FIG_MIN_TEXT_PT = 14    # every other text of a figure: at least 14 pt = 18.7 px
@@ -343,31 +353,127 @@ def fig2_23():
 FIGURES = {f.__name__: f for f in (fig9_8, loglik, fig9_5, fig9_7, fig9_11_13, fig9_14, fig2_21, fig2_22, fig2_23)}
 
 
-def draw_figure(name, folder):
-    """Draw recipe ``name`` for projection into folder/name.svg; return its facts for the slide and the test."""
-    import matplotlib
-    from matplotlib.text import Text
+def finish_for_projection(fig, target, resize=False):
+    """Make fig legible on a slide and save it as the SVG target; return its facts (size, smallest tick
+    label and text in pt) for the slide and the test.
 
-    if name not in FIGURES:
-        raise KeyError(name)
-    with matplotlib.rc_context(_projection_rc()):
-        fig = FIGURES[name]()
-        # the plotting code sets some titles, legends and labels in small fixed sizes for the page:
-        # on a slide no text is smaller than FIG_MIN_TEXT_PT
+    The plotting code sets some titles, legends, labels and an inset's ticks in small fixed sizes for a
+    page: on a slide no tick label is under FIG_TICK_PT and no other text under FIG_MIN_TEXT_PT. With
+    ``resize`` (a notebook's figure) the figure is first given the size of the figure box.
+    """
+    import matplotlib
+    from matplotlib.axes import Axes
+    from matplotlib.text import Text
+    from matplotlib.ticker import MaxNLocator
+
+    with matplotlib.rc_context({"svg.hashsalt": "emlib-decks", "svg.fonttype": "path"}):
+        if resize:
+            fig.set_size_inches(FIG_BOX[0] / PX_PER_IN, FIG_BOX[1] / PX_PER_IN)
+            if fig.get_layout_engine() is None:
+                fig.set_layout_engine("constrained")
+            for line in fig.findobj(matplotlib.lines.Line2D):
+                line.set_linewidth(max(line.get_linewidth(), 2.0))
+        axes = fig.findobj(Axes)  # insets included (they are not in fig.axes)
+        for ax in axes:
+            ax.tick_params(labelsize=FIG_TICK_PT)
+            if ax not in fig.axes:  # an inset (a magnified part): a few x ticks, no y labels over the main curves
+                ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+                ax.tick_params(axis="y", labelleft=False)
+        if fig.canvas is None or type(fig.canvas).__name__ == "FigureCanvasBase":
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            FigureCanvasAgg(fig)
         fig.canvas.draw()
         for text in fig.findobj(Text):
             if text.get_text().strip() and text.get_fontsize() < FIG_MIN_TEXT_PT:
                 text.set_fontsize(FIG_MIN_TEXT_PT)
         fig.canvas.draw()
         sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
-        ticks = [t.get_fontsize() for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()
+        ticks = [t.get_fontsize() for ax in axes for t in ax.get_xticklabels() + ax.get_yticklabels()
                  if t.get_text().strip() and t.get_visible()]
-        folder.mkdir(parents=True, exist_ok=True)
-        fig.savefig(folder / f"{name}.svg", facecolor="white", metadata={"Date": None, "Creator": None})
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(target, format="svg", dpi=PX_PER_IN, facecolor="white", metadata={"Date": None, "Creator": None})
     width_in, height_in = fig.get_size_inches()
-    return {"name": name, "width_in": float(width_in), "height_in": float(height_in),
-            "tick_pt": min(ticks) if ticks else None, "min_text_pt": min(sizes) if sizes else None,
-            "alt": (FIGURES[name].__doc__ or name).strip().splitlines()[0]}
+    return {"width_in": float(width_in), "height_in": float(height_in),
+            "tick_pt": min(ticks) if ticks else None, "min_text_pt": min(sizes) if sizes else None}
+
+
+def draw_figure(name, folder):
+    """Draw recipe ``name`` for projection into folder/name.svg; return its facts for the slide and the test."""
+    import matplotlib
+
+    if name not in FIGURES:
+        raise KeyError(name)
+    with matplotlib.rc_context(_projection_rc()):
+        fig = FIGURES[name]()
+        facts = finish_for_projection(fig, folder / f"{name}.svg")
+    return dict(facts, name=name, alt=(FIGURES[name].__doc__ or name).strip().splitlines()[0])
+
+
+def redraw_cells(nb_path, cell_ids, folder):
+    """Re-draw, for projection, the pictures of the notebook's cells cell_ids: run the notebook's code cells
+    in order (a fresh Python process, matplotlib's Agg backend, in the notebook's folder) up to the last of
+    them, and save the figure each of them makes (an explorer's figure, a figure it returns, or the pyplot
+    figure it opens) as folder/NN-cell-id.svg; return {cell id: facts}. The notebooks seed every random
+    draw, so this is the picture the notebook stored, drawn at the size of a slide's figure box."""
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    result = folder / f"{nb_path.stem[:2]}-redraw.json"
+    cmd = [sys.executable, str(pathlib.Path(__file__).resolve()), "--redraw", str(nb_path), str(folder), *cell_ids]
+    env = dict(__import__("os").environ, MPLBACKEND="Agg", PYTHONPATH=str(ROOT))
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+    if done.returncode != 0:
+        raise DeckError(f"{nb_path.name}: running its code to re-draw cells {cell_ids} failed:\n{done.stderr[-2000:]}")
+    facts = json.loads(result.read_text(encoding="utf-8"))
+    result.unlink()
+    return facts
+
+
+def _redraw_in_this_process(nb_path, folder, cell_ids):
+    import contextlib
+    import os
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.figure import Figure
+
+    nb_path, folder = pathlib.Path(nb_path).resolve(), pathlib.Path(folder).resolve()
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    wanted, facts = set(cell_ids), {}
+    os.chdir(nb_path.parent)
+    shell = InteractiveShell.instance()
+    for cell in nb["cells"]:
+        if not wanted - set(facts):
+            break
+        if cell["cell_type"] != "code":
+            continue
+        before = set(plt.get_fignums())
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+            ran = shell.run_cell(_source(cell), store_history=False)
+        if not ran.success:
+            raise RuntimeError(f"{nb_path.name}, cell {cell.get('id')}: {ran.error_in_exec or ran.error_before_exec!r}")
+        if cell.get("id") not in wanted:
+            continue
+        value, fig = ran.result, None
+        if isinstance(getattr(value, "fig", None), Figure):
+            fig = value.fig  # an explorer
+        elif isinstance(value, Figure):
+            fig = value
+        else:
+            new = sorted(set(plt.get_fignums()) - before)
+            fig = plt.figure(new[-1]) if new else None
+        if fig is None:
+            raise RuntimeError(f"{nb_path.name}, cell {cell['id']}: it makes no figure to re-draw")
+        with matplotlib.rc_context({"lines.linewidth": 2.5}):
+            facts[cell["id"]] = finish_for_projection(fig, folder / f"{nb_path.stem[:2]}-{cell['id']}.svg", resize=True)
+    missing = wanted - set(facts)
+    if missing:
+        raise RuntimeError(f"{nb_path.name}: no code cells {sorted(missing)}")
+    (folder / f"{nb_path.stem[:2]}-redraw.json").write_text(json.dumps(facts), encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------- rendering --
@@ -428,7 +534,13 @@ class Deck:
         self.nb = json.loads(nb_path.read_text(encoding="utf-8"))
         self.stem = stem
         self.number = stem[:2]
-        self.slides_html = []
+        # {{picture: cell-id}}: the notebook's own figure, re-drawn for projection (one run of its code)
+        ids = sorted({m.group(2).strip() for slide in self.deck["slides"] for step in slide["steps"]
+                      for m in _DIRECTIVE.finditer(step) if m.group(1) == "picture"})
+        for cell_id in ids:
+            cell = cell_by_id(self.nb, cell_id, f"{path.name}, {{{{picture: {cell_id}}}}}")
+            stored_png(cell, f"{path.name}, {{{{picture: {cell_id}}}}}")  # it must be a cell that stored a picture
+        self.pictures = redraw_cells(nb_path, ids, out / "figures") if ids else {}
 
     def where(self, slide):
         return f"{self.path.name}, slide '{slide['title']}' (line {slide['line']})"
@@ -459,14 +571,16 @@ class Deck:
                     f'data-min-text-pt="{f["min_text_pt"]}">')
         if kind == "picture":
             cell = cell_by_id(self.nb, arg, where)
-            png = stored_png(cell, where)
-            w, h = png_size(png)
-            scale = min(FIG_BOX[0] / w, FIG_BOX[1] / h)
-            alt = cell.get("metadata", {}).get("alt") or f"the picture notebook {self.number} stores in cell {arg}"
-            return (f'<img class="figure picture" src="data:image/png;base64,{png}" width="{round(w * scale)}" '
-                    f'height="{round(h * scale)}" alt="{html.escape(alt)}" data-picture="{html.escape(arg)}">')
+            if arg not in self.pictures:
+                raise DeckError(f"{where}: cell {arg!r} was not re-drawn")
+            f = self.pictures[arg]
+            w, h = round(f["width_in"] * PX_PER_IN), round(f["height_in"] * PX_PER_IN)
+            alt = cell.get("metadata", {}).get("alt") or f"the picture of notebook {self.number}, cell {arg}, drawn for projection"
+            return (f'<img class="figure picture" src="figures/{self.number}-{arg}.svg" width="{w}" height="{h}" '
+                    f'alt="{html.escape(alt)}" data-picture="{html.escape(arg)}" data-width-in="{f["width_in"]:.4f}" '
+                    f'data-tick-pt="{f["tick_pt"]}" data-min-text-pt="{f["min_text_pt"]}">')
         if kind == "exercises":
-            return self.exercise_list()
+            raise DeckError(f"{where}: {{{{exercises}}}} belongs on the slide titled 'Exercises'")
         raise DeckError(f"{where}: unknown directive {kind!r}")
 
     def render_markdown(self, text, slide):
@@ -497,31 +611,70 @@ class Deck:
             paragraphs.append(f"<p><strong>{label}:</strong> {body}</p>" if label else f"<p>{body}</p>")
         return '<aside class="notes">' + "".join(paragraphs) + "</aside>"
 
-    def exercise_list(self):
+    EXERCISE_WORDS = 45  # above this (an estimate from the titles), in-class and homework go on two slides
+
+    def exercise_groups(self):
+        """[(heading, [(id, kind, title markdown, minutes)])]: one group without book/kit/exercises.toml,
+        else 'In class' and 'Homework' (and 'Also in the notebook' for exercises the plan does not list)."""
         titles = exercise_titles(self.nb)
         if not titles:
             raise DeckError(f"{self.path.name}: notebook {self.meta['notebook']} has no '### Exercise N.M' headings")
         plan = exercise_plan()
-
-        def item(ex):
-            number, kind, title = ex
-            minutes = plan.get(number, {}).get("minutes") if plan else None
-            extra = f" <span class=\"ex-meta\">{kind}{', ' if kind and minutes else ''}{f'{minutes} min' if minutes else ''}</span>" if (kind or minutes) else ""
-            inline = markdown_html(title).strip()
-            inline = re.sub(r"^<p>|</p>$", "", inline)
-            return f"<li><span class=\"ex-number\">{number}</span> {inline}{extra}</li>"
-
         if plan is None:
-            return '<ul class="exercises">' + "".join(item(e) for e in titles) + "</ul>"
+            return [("", [(n, k, t, None) for n, k, t in titles])]
         groups = {"in-class": [], "homework": [], None: []}
-        for ex in titles:
-            groups[plan.get(ex[0], {}).get("where")].append(ex)
+        for n, k, t in titles:
+            groups[plan.get(n, {}).get("where")].append((n, k, t, plan.get(n, {}).get("minutes")))
+        heads = {"in-class": "In class", "homework": "Homework", None: "Also in the notebook"}
+        return [(heads[key], groups[key]) for key in ("in-class", "homework", None) if groups[key]]
+
+    @staticmethod
+    def exercise_words(group):
+        return sum(1 + len(tex_to_plain(t).split()) + (2 if m else 1 if k else 0) for _, k, t, m in group[1])
+
+    def exercise_list(self, groups):
+        def item(ex):
+            number, kind, title, minutes = ex
+            meta = f"{minutes} min" if minutes else kind  # with the plan: the effort; without: the level
+            inline = re.sub(r"^<p>|</p>$", "", markdown_html(title).strip())
+            return (f'<li><span class="ex-number">{number}</span> {inline}'
+                    + (f' <span class="ex-meta">({meta})</span>' if meta else "") + "</li>")
+
         cols = []
-        for key, head in (("in-class", "In class"), ("homework", "Homework"), (None, "Also in the notebook")):
-            if groups[key]:
-                cols.append(f'<div class="ex-group"><h3>{head}</h3><ul class="exercises">'
-                            + "".join(item(e) for e in groups[key]) + "</ul></div>")
+        for head, group in groups:
+            cols.append('<div class="ex-group">' + (f"<h3>{head}</h3>" if head else "")
+                        + '<ul class="exercises">' + "".join(item(e) for e in group) + "</ul></div>")
         return '<div class="ex-split">' + "".join(cols) + "</div>"
+
+    def exercise_sections(self, slide):
+        """The Exercises slide (the deck's own, or a default one) with the notebook's exercise list; two
+        slides, one per group, when one would hold more than EXERCISE_WORDS words."""
+        groups = self.exercise_groups()
+        if slide is None:
+            said = []
+            for head, group in groups:
+                minutes = sum(m or 0 for *_, m in group)
+                said.append(f"{head or 'In the notebook'}: {', '.join(n for n, *_ in group)}"
+                            + (f" (about {minutes} minutes)" if minutes else ""))
+            slide = {"title": "Exercises", "steps": [""], "line": 0,
+                     "notes": f"Say: {'; '.join(said)}. Each exercise in notebook {self.number} has hints and an automatic check."}
+        own_words = len(tex_to_plain(" ".join(slide["steps"]).replace("{{exercises}}", "")).split())
+        if len(groups) > 1 and own_words + sum(self.exercise_words(g) for g in groups) > self.EXERCISE_WORDS:
+            parts = [(f"{slide['title']}: {head.lower()}", [(head, group)], i == 0) for i, (head, group) in enumerate(groups)]
+        else:
+            parts = [(slide["title"], groups, True)]
+        sections = []
+        for title, chosen, first in parts:
+            steps = list(slide["steps"]) if first else [""]
+            listing = self.exercise_list([("", g) for _, g in chosen] if len(parts) > 1 else chosen)
+            token = "EXERCISES-LIST-%d" % len(sections)
+            if any(re.search(r"\{\{\s*exercises\s*\}\}", st) for st in steps):
+                steps = [re.sub(r"\{\{\s*exercises\s*\}\}", token, st) for st in steps]
+            else:
+                steps[-1] = (steps[-1] + "\n\n" + token).strip()
+            html_ = self.slide_html(dict(slide, title=title, steps=steps))
+            sections.append(html_.replace(f"<p>{token}</p>", listing).replace(token, listing))
+        return sections
 
     def slide_html(self, slide):
         steps = [self.render_markdown(step, slide) for step in slide["steps"]]
@@ -554,18 +707,13 @@ class Deck:
             + (f'<p class="subtitle">{re.sub(r"^<p>|</p>$", "", markdown_html(subtitle).strip())}</p>\n' if subtitle else "")
             + f'<p class="deck-number">Notebook {self.number} · <code>notebooks/{meta["notebook"]}</code></p>\n'
             + self.notes_html(title_notes, {"title": "title slide", "line": 1}) + "\n</section>")
-        has_exercises = False
+        exercises = None
         for slide in self.deck["slides"]:
             if re.fullmatch(r"Exercises\b.*", slide["title"]):
-                has_exercises = True
-                if not any("{{exercises}}" in s.replace(" ", "") for s in slide["steps"]):
-                    slide = dict(slide, steps=slide["steps"][:-1] + [slide["steps"][-1] + "\n\n{{exercises}}"])
+                exercises = slide  # the list goes onto it, after the deck's other slides
+                continue
             sections.append(self.slide_html(slide))
-        if not has_exercises:
-            planned = "in class and for homework" if exercise_plan() is not None else "in the notebook"
-            slide = {"title": "Exercises", "steps": ["{{exercises}}"], "line": 0,
-                     "notes": f"Say: The exercises of notebook {self.number}, {planned}; each has hints and a check in the notebook."}
-            sections.append(self.slide_html(slide))
+        sections.extend(self.exercise_sections(exercises))
         self.n_slides = len(sections)
         return page(f"{meta['title']} (notebook {self.number})", "\n\n".join(sections))
 
@@ -580,7 +728,8 @@ THEME_CSS = """
 @font-face { font-family: 'Source Sans Pro'; src: url('reveal.js/dist/theme/fonts/source-sans-pro/source-sans-pro-semibolditalic.woff') format('woff'); font-weight: 600; font-style: italic; }
 :root { --primary: #0a7d91; --primary-dark: #075e6d; --text: #14181e; --surface: #f3f4f5; --border: #d1d5da; }
 .reveal-viewport { background: #fff; }
-.reveal { font-family: 'Source Sans Pro', system-ui, sans-serif; font-size: BODYpx; color: var(--text); line-height: 1.3; }
+.reveal { font-family: 'Source Sans Pro', system-ui, sans-serif; font-size: BODYpx; color: var(--text); line-height: 1.3;
+  font-variant-ligatures: none; /* the handouts' text layer reads "differences", not "diﬀerences" */ }
 .reveal .slides { text-align: left; }
 .reveal .slides section { padding: 22px 48px 0 48px; box-sizing: border-box; height: 720px; }
 .reveal h1, .reveal h2, .reveal h3 { font-weight: 600; color: var(--primary-dark); margin: 0 0 0.45em 0; line-height: 1.15; }
@@ -604,7 +753,7 @@ THEME_CSS = """
   border-left: 6px solid var(--primary); padding: 10px 18px; margin: 0.45em 0; white-space: pre; box-shadow: none; width: auto;
   display: inline-block; max-width: 1150px; color: var(--text); }
 /* a figure: left of the navigation arrows */
-.reveal img.figure { display: block; margin: 6px 0 0 0; border: 0; box-shadow: none; max-width: 1100px; max-height: 540px; }
+.reveal img.figure { display: block; margin: 6px 0 0 0; border: 0; box-shadow: none; max-width: 1184px; max-height: 560px; }
 .reveal .title-slide { display: flex !important; flex-direction: column; justify-content: center; }
 .reveal .title-slide h1 { border: 0; }
 .reveal .subtitle { font-size: 36px; color: #222832; margin: 0.2em 0 1.2em; }
@@ -619,7 +768,6 @@ THEME_CSS = """
 .reveal .fragment { transition: none; }
 .reveal .controls { color: var(--primary); }
 .reveal .progress { color: var(--primary); height: 5px; }
-.reveal .slide-number { left: 10px; right: auto; bottom: 10px; font-size: 18px; background: transparent; color: #3b4350; }
 @media print { .reveal .controls, .reveal .progress { display: none !important; } }
 """.replace("BODY", str(BODY_PX))
 
@@ -638,7 +786,7 @@ PAGE = """<!DOCTYPE html>
 // that its print layout (?print-pdf) and every speaker-view frame see typeset slides
 window.MathJax = {{
   tex: {{ inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: false }},
-  chtml: {{ scale: 1, matchFontHeight: false, mtextInheritFont: true }},
+  chtml: {{ scale: 1, matchFontHeight: false }},
   options: {{ enableAssistiveMml: true, menuOptions: {{ settings: {{ assistiveMml: true, zoom: "NoZoom" }} }},
              skipHtmlTags: ["script", "noscript", "style", "textarea", "pre", "code", "aside"] }},
   startup: {{ typeset: true }}
@@ -657,7 +805,7 @@ window.deckReady = false;
 MathJax.startup.promise.then(() => document.fonts.ready).then(() => Reveal.initialize({{
   width: {w}, height: {h}, margin: 0, minScale: 0.2, maxScale: 2.0, center: false, hash: true, respondToHashChanges: true,
   transition: "none", backgroundTransition: "none", controls: true, controlsTutorial: false, progress: true,
-  slideNumber: "c/t", showNotes: false, pdfSeparateFragments: false, pdfMaxPagesPerSlide: 1,
+  slideNumber: false, showNotes: false, pdfSeparateFragments: false, pdfMaxPagesPerSlide: 1,
   plugins: [RevealNotes], ...(window.deckPrint ? {{ view: "print" }} : {{}})
 }})).then(() => {{ window.deckReady = true; }});
 </script>
@@ -831,7 +979,11 @@ def main(argv=None):
     parser.add_argument("--decks", type=pathlib.Path, help="the deck folder (default book/decks/)")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF handouts")
     parser.add_argument("--figures", action="store_true", help="list the figure recipes and exit")
+    parser.add_argument("--redraw", nargs="+", metavar="ARG", help=argparse.SUPPRESS)  # NOTEBOOK FOLDER CELL-ID...: see redraw_cells
     args = parser.parse_args(argv)
+    if args.redraw:
+        _redraw_in_this_process(args.redraw[0], args.redraw[1], args.redraw[2:])
+        return 0
     if args.figures:
         for name, f in FIGURES.items():
             print(f"{name:12s} {(f.__doc__ or '').strip().splitlines()[0]}")
