@@ -180,7 +180,7 @@ details, summary { display: block; }
 
 SUMMARY_CSS = """
 @page { size: A4; margin: 9mm 10mm 9mm 10mm; }
-body { font-size: 9.3pt; line-height: 1.3; }
+body { font-size: 10pt; line-height: 1.32; }
 section { break-inside: avoid; }
 h1 { font-size: 14pt; margin: 0 0 1.5mm 0; }
 .cols { column-count: 2; column-gap: 8mm; column-rule: 1px solid #ccc; }

@@ -325,7 +325,8 @@ def test_kit_text_is_extractable_and_typeset(built):
     assert "Model answer" not in exam and answers.count("Model answer") == len(EXAM.QUESTIONS)
     e_step = EXAM.values_of(next(q for q in EXAM.QUESTIONS if q.key == "e-step"))
     assert f"{e_step['g1']:.4f}" in answers and f"{e_step['g1']:.4f}" not in exam
-    for text in (exam, answers, summary):
+    keys = [_text(readers[f"answer-key/lecture-{n}-answers.pdf"]) for n in items]
+    for text in (exam, answers, summary, *keys):
         flat = text.replace("\n", " ")
         m = RAW_TEX.search(flat)
         assert not m, flat[max(0, m.start() - 80):m.start() + 80]
