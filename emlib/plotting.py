@@ -5,8 +5,11 @@ disagrees with a notebook.  Each ``draw_*`` function adds artists to an axes and
 returns them; each ``update_*`` function changes those artists in place (the
 widgets redraw by updating, never by building a new figure).
 
-Colours are the Okabe-Ito palette (safe for the common forms of colour
-blindness); figures have a white face colour so that they read on dark themes.
+Colours: the component colours keep the hues of the Okabe-Ito palette, with lightness
+and chroma moved so that every pair stays apart (CIEDE2000 >= 20) for normal vision and
+under simulated deuteranopia and protanopia; points without responsibilities are dark
+grey, far from any blend of components (tests/test_colour_vision.py measures both).
+Figures have a white face colour so that they read on dark themes.
 """
 import io
 
@@ -23,9 +26,17 @@ from .em import e_step, m_step
 from .gaussian import gaussian_logpdf, gaussian_mle
 from .mixture import GMMParams, log_joint, mixture_log_likelihood
 
-#: Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, reddish purple, orange, sky blue.
-COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
-GREY = "#7f7f7f"
+#: The hues of Okabe & Ito (2008), "Color Universal Design" (#0072B2, #D55E00, #009E73, #CC79A7, #E69F00,
+#: #56B4E9): blue, vermillion, bluish green, reddish purple, orange, sky blue. Okabe-Ito's own values
+#: put some pairs only 12 ΔE00 apart for a dichromat (blue and reddish purple under protanopia, vermillion
+#: and orange under deuteranopia), and their 50/50 blends, mixed as in PRML Fig. 9.5c, near the mid grey
+#: of unlabelled points (4.4); these values, the nearest found to Okabe-Ito's with every pair >= 20 ΔE00
+#: apart under all three visions, move lightness and chroma and keep each CIELAB hue angle within 9 degrees.
+COLORS = ["#0082dd", "#cb5a00", "#50aa84", "#945378", "#ffb82c", "#7ecdf7"]
+#: points without labels or responsibilities (PRML Fig. 9.5b): dark, so that no 50/50 blend of two
+#: components, the most uncertain point of Fig. 9.5c, looks like it (>= 20 ΔE00 under all three visions)
+UNLABELLED = "#262626"
+GREY = "#7f7f7f"  # secondary marks: reference lines, the sum p(x) under its components, inset frames
 BLACK = "#000000"
 POINT_SIZE = 14
 
@@ -126,15 +137,15 @@ def resp_colors(resp):
 
 
 def draw_points(ax, X, resp=None, dims=(0, 1), size=POINT_SIZE, **kwargs):
-    """Scatter the points, coloured by their responsibilities (or grey when resp is None)."""
-    colors = GREY if resp is None else resp_colors(resp)
+    """Scatter the points, coloured by their responsibilities (or dark grey, UNLABELLED, when resp is None)."""
+    colors = UNLABELLED if resp is None else resp_colors(resp)
     return ax.scatter(X[:, dims[0]], X[:, dims[1]], s=size, c=colors, edgecolors="none", **kwargs)
 
 
 def update_points(points, resp=None):
     """Recolour the scatter of :func:`draw_points` in place."""
     if resp is None:
-        points.set_facecolor(GREY)
+        points.set_facecolor(UNLABELLED)
     else:
         points.set_facecolor(resp_colors(resp))
 
@@ -272,7 +283,7 @@ def update_bound_bars(bars, L, KL, floor):
 
 # ---------------------------------------------------------------- composite figures
 def draw_fit_contours(ax, X, params, xlim, ylim, title=None, levels=8):
-    """Data (grey) with the density contours of a fitted mixture (PRML Fig. 2.21); K = 1 is one Gaussian."""
+    """Data (dark grey) with the density contours of a fitted mixture (PRML Fig. 2.21); K = 1 is one Gaussian."""
     draw_points(ax, X, size=10)
     draw_density_contours(ax, params, xlim, ylim, levels=levels)
     ax.set_xlim(*xlim)
@@ -431,7 +442,7 @@ def draw_bound_slice(ax, s, log_p, bounds, xlabel="position along the slice $s$"
 class EMFigure:
     """The two-panel picture of EM by half-steps: points and ellipses | the log-likelihood curve.
 
-    Frame 0 is the start (grey points); then each iteration t contributes two
+    Frame 0 is the start (dark grey points); then each iteration t contributes two
     frames: its E-step (colours become gamma(z_nk) at theta_{t-1}, ellipses
     unchanged) and its M-step (ellipses move to theta_t).  ``show(frame)``
     updates the artists in place; the widget, the GIF and the benchmark all
