@@ -256,6 +256,8 @@ def prepare_site_source(src, folder=None, repository_url=""):
     src.mkdir(parents=True)
     for name in ["conf.py", "index.md", "lecturers.md", "notation.md"]:
         shutil.copy2(BOOK / name, src / name)
+    (src / "book").mkdir()  # the errata page sits where the notebooks' links (../book/errata.md) find it
+    shutil.copy2(BOOK / "errata.md", src / "book" / "errata.md")
     shutil.copytree(BOOK / "_static", src / "_static", ignore=shutil.ignore_patterns("mathjax-fonts.js"))
     (src / "notebooks").mkdir()
     paths = notebooks(folder)

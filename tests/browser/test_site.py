@@ -334,7 +334,7 @@ def _site_size(html):
 
 def test_site_pages_in_chromium(built, origin, offline_browser):
     html = built / "html"
-    pages = ["index.html", "lecturers.html", "notation.html", "figures/index.html"] + [f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS]
+    pages = ["index.html", "lecturers.html", "notation.html", "book/errata.html", "figures/index.html"] + [f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS]
     build = _load_build_module()
     command, python = build.readme_command("lab"), build.python_minimum()
     SCREENSHOTS.mkdir(exist_ok=True)
