@@ -51,3 +51,13 @@ source_mutant(
     find="root[i][np.ix_(m_i, m_i)] = np.linalg.cholesky(S_i)",
     replace="root[i][np.ix_(m_i, m_i)] = np.linalg.cholesky(theta0.cov[np.ix_(m_i, m_i)])",
 )
+
+source_mutant(
+    "nb09_em_without_x2",
+    "section 9: EM's mu_1 in the 200 samples fitted to (x1, x3) only, leaving out x2, the variable that drives the "
+    "MAR rules; given x1 and x3 alone the loss is not at random, so EM's mu_1 is biased under 'MAR, top of x2' and "
+    "the check that EM is unbiased under MAR must fail",
+    notebook="09",
+    find="missing_em(Z, tol=1e-10).params.mean[0] - Y[:, 0].mean()",
+    replace="missing_em(Z[:, [0, 2]], tol=1e-10).params.mean[0] - Y[:, 0].mean()",
+)
