@@ -161,11 +161,11 @@ h2 { font-family: "DejaVu Sans", sans-serif; font-size: 12pt; margin: 6mm 0 1.5m
 h3 { font-family: "DejaVu Sans", sans-serif; font-size: 10.5pt; margin: 3mm 0 1mm 0; break-after: avoid; }
 p { margin: 1.2mm 0; }
 .meta { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; color: #444; margin: 0 0 1.5mm 0; }
-table.header { width: 100%; border-collapse: collapse; margin: 2mm 0 4mm 0; font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }
+table.header { width: 100%; table-layout: fixed; border-collapse: collapse; margin: 2mm 0 4mm 0; font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }
 table.header td { border: 1px solid #888; padding: 2mm 3mm; vertical-align: top; }
 table.list { border-collapse: collapse; font-size: 9.5pt; margin: 2mm 0; }
 table.list th, table.list td { border-bottom: 1px solid #bbb; padding: 1mm 3mm 1mm 0; text-align: left; vertical-align: top; }
-.blank { display: inline-block; min-width: 45mm; border-bottom: 1px solid #111; }
+.blank { display: inline-block; min-width: 40mm; border-bottom: 1px solid #111; }
 pre { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; line-height: 1.3; background: #f4f4f4; border-left: 2px solid #999;
       padding: 1.5mm 2.5mm; white-space: pre-wrap; overflow-wrap: anywhere; margin: 1.5mm 0; }
 pre.out { background: #fff; border-left: 2px solid #2a7; }
@@ -221,8 +221,10 @@ def _notebooks(lecture):
     return ("notebook " if len(lecture["notebooks"]) == 1 else "notebooks ") + ", ".join(lecture["notebooks"])
 
 
-def homework_html(number, lecture, items, mathjax):
+def homework_html(number, lecture, items, mathjax, in_class=()):
     total = sum(info["minutes"] for _, info in items)
+    done = (f"<p>Done in the lecture, not on this sheet: exercise{'s' if len(in_class) > 1 else ''} "
+            f"{', '.join(in_class)}.</p>" if in_class else "")
     rows = "".join(f"<tr><td>{ex['id']}</td><td>{ex['level']}</td><td>{inline(ex['title'])}</td>"
                    f"<td>{info['minutes']} min</td></tr>" for ex, info in items)
     body = [f"<h1>Homework: Lecture {number}</h1>",
@@ -232,7 +234,7 @@ def homework_html(number, lecture, items, mathjax):
             "<p>Work in the student edition of the notebooks: each exercise below is at the end of its notebook, with a cell "
             "for your answer. A code exercise checks itself: <code>check(\"4.5\", your_function)</code> says "
             "<em>not attempted yet</em>, <em>correct</em>, or gives a specific hint. Efforts are estimates for a student who "
-            "followed the lecture.</p>",
+            "followed the lecture.</p>" + done,
             f'<table class="list"><tr><th>exercise</th><th>level</th><th>title</th><th>effort</th></tr>{rows}'
             f"<tr><td></td><td></td><td><strong>total</strong></td><td><strong>{total} min</strong></td></tr></table>"]
     for ex, info in items:
@@ -353,7 +355,8 @@ def build(out):
         lecture = the_plan["lectures"][number]
         homework = [(ex, info) for ex, info in items if info["split"] == "homework"]
         page_ = out / "html" / f"homework-lecture-{number}.html"
-        page_.write_text(homework_html(number, lecture, homework, mathjax_public), encoding="utf-8")
+        in_class = [ex["id"] for ex, info in items if info["split"] == "in-class"]
+        page_.write_text(homework_html(number, lecture, homework, mathjax_public, in_class), encoding="utf-8")
         jobs.append((page_, out / f"homework-lecture-{number}.pdf"))
         page_ = key / "html" / f"lecture-{number}-answers.html"
         page_.write_text(answer_key_html(number, lecture, items, mathjax_key), encoding="utf-8")

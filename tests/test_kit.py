@@ -316,6 +316,8 @@ def test_kit_text_is_extractable_and_typeset(built):
             assert heading in key, (n, ex["id"])
         homework = sum(info["minutes"] for _, info in lecture_items if info["split"] == "homework")
         assert f"{homework} min" in sheet
+        in_class = [ex["id"] for ex, info in lecture_items if info["split"] == "in-class"]
+        assert re.search(r"not on this sheet: exercises? " + re.escape(", ".join(in_class)) + r"\.", sheet.replace("\n", " ")), n
         assert "Not for students" in key and "Not for students" not in sheet
         prose = re.sub(r"\n", " ", sheet)
         assert not RAW_TEX.search(prose), (n, RAW_TEX.search(prose).group(0), prose[max(0, RAW_TEX.search(prose).start() - 80):][:160])
