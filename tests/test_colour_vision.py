@@ -194,11 +194,22 @@ def test_the_notebooks_draw_at_most_k_max_components():
     assert np.array_equal(P.component_rgb(3), P.component_rgb(K_MAX)[:3])
 
 
-def test_blends_are_drawn_as_resp_colors_mixes():
-    # the blend measured below is what a notebook shows: the components' RGB weighted by gamma
-    rgb = P.component_rgb(K_MAX)
+def test_what_is_measured_is_what_the_pictures_show():
+    # a confident point is drawn in its component's colour, for every K; the explorers recolour
+    # through update_points, which must give the colours draw_points gives (blends and the grey)
+    for K in range(1, K_MAX + 1):
+        fig, ax = P.new_figure()
+        points = P.draw_points(ax, np.zeros((K, 2)), np.eye(K))
+        assert np.allclose(np.asarray(points.get_facecolor())[:, :3], P.component_rgb(K))
+    fig, ax = P.new_figure()
+    points = P.draw_points(ax, np.zeros((1, 2)))
     for i, j in itertools.combinations(range(K_MAX), 2):
-        assert np.allclose(blend_rgb(i, j), (rgb[i] + rgb[j]) / 2, atol=1 / 255)
+        resp = np.zeros((1, K_MAX))
+        resp[0, [i, j]] = 0.5
+        P.update_points(points, resp)
+        assert np.allclose(np.asarray(points.get_facecolor())[0, :3], blend_rgb(i, j))
+    P.update_points(points, None)
+    assert np.allclose(np.asarray(points.get_facecolor())[0, :3], unlabelled_rgb())
 
 
 def _minima():
