@@ -18,7 +18,8 @@ described in the module ``FORMAT`` below). Written into the output folder:
   >= 14 pt, thicker lines), or a notebook cell's ({{picture: cell-id}}: the notebook's code cells run in
   a fresh process up to that cell, its figure, an explorer's included, saved at the same size with the
   same minimum text sizes; the notebooks seed every random draw, so it shows what the stored picture
-  shows, at the slide's size);
+  shows, at the slide's size; cached in build/deck-cache/ under a hash of the notebook's code, emlib
+  and this file);
 - ``index.html``: one card per deck (styled like the website);
 - ``pdf/NN_name.pdf``: the handout, one page per slide with every fragment shown: the deck's print
   view (what ``NN_name.html?print-pdf`` shows) printed by Chromium through book/pdf.py, after MathJax
@@ -416,9 +417,26 @@ def redraw_cells(nb_path, cell_ids, folder):
     them, and save the figure each of them makes (an explorer's figure, a figure it returns, or the pyplot
     figure it opens) as folder/NN-cell-id.svg; return {cell id: facts}. The notebooks seed every random
     draw, so this is the picture the notebook stored, drawn at the size of a slide's figure box."""
+    import hashlib
     import subprocess
 
+    import matplotlib
+
     folder.mkdir(parents=True, exist_ok=True)
+    names = [f"{nb_path.stem[:2]}-{cell_id}.svg" for cell_id in cell_ids]
+    # cached under a hash of everything the pictures depend on: the notebook's code, the cells asked
+    # for, this file, emlib's sources and matplotlib's version (build/deck-cache/)
+    key = hashlib.sha256()
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for part in [json.dumps([_source(c) for c in nb["cells"] if c["cell_type"] == "code"]), " ".join(cell_ids),
+                 pathlib.Path(__file__).read_text(encoding="utf-8"), matplotlib.__version__,
+                 *(p.read_text(encoding="utf-8") for p in sorted((ROOT / "emlib").rglob("*.py")))]:
+        key.update(part.encode("utf-8"))
+    cache = ROOT / "build" / "deck-cache" / f"{nb_path.stem}-{key.hexdigest()[:16]}"
+    if (cache / "facts.json").exists() and all((cache / n).exists() for n in names):
+        for n in names:
+            shutil.copy2(cache / n, folder / n)
+        return json.loads((cache / "facts.json").read_text(encoding="utf-8"))
     result = folder / f"{nb_path.stem[:2]}-redraw.json"
     cmd = [sys.executable, str(pathlib.Path(__file__).resolve()), "--redraw", str(nb_path), str(folder), *cell_ids]
     env = dict(__import__("os").environ, MPLBACKEND="Agg", PYTHONPATH=str(ROOT))
@@ -427,6 +445,12 @@ def redraw_cells(nb_path, cell_ids, folder):
         raise DeckError(f"{nb_path.name}: running its code to re-draw cells {cell_ids} failed:\n{done.stderr[-2000:]}")
     facts = json.loads(result.read_text(encoding="utf-8"))
     result.unlink()
+    for stale in cache.parent.glob(f"{nb_path.stem}-*"):  # one entry per notebook: the latest
+        shutil.rmtree(stale)
+    cache.mkdir(parents=True, exist_ok=True)
+    for n in names:
+        shutil.copy2(folder / n, cache / n)
+    (cache / "facts.json").write_text(json.dumps(facts), encoding="utf-8")
     return facts
 
 
@@ -868,10 +892,10 @@ or Chrome (landscape, no margins, background graphics on).</p>
 def index_html(decks):
     cards = []
     for d in decks:
-        sub = d["subtitle"]
+        sub = tex_to_plain(d["subtitle"])
         pdf = f' · <a href="pdf/{d["stem"]}.pdf">PDF handout</a>' if d.get("pdf") else ""
         cards.append(
-            f'<li class="card"><h2><span class="n">{d["number"]}</span><a href="{d["stem"]}.html">{html.escape(d["title"])}</a></h2>'
+            f'<li class="card"><h2><span class="n">{d["number"]}</span><a href="{d["stem"]}.html">{html.escape(tex_to_plain(d["title"]))}</a></h2>'
             + (f"<p>{html.escape(sub)}</p>" if sub else "")
             + f'<p class="facts">{d["n_slides"]} slides{pdf}</p></li>')
     return INDEX.format(cards="\n".join(cards))

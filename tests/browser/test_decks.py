@@ -464,6 +464,18 @@ def test_pdf_handouts(decks_built):
         assert not missing, f"{pdf.name}: titles not extractable as text: {missing[:3]}"
         for raw in ("$$", "\\frac", "\\mathbf", "\\sum", "\\("):
             assert raw not in text, f"{pdf.name}: raw TeX {raw!r} in the text"
+        # fragments in their final state: the last step of each slide with steps is on that slide's page
+        # (page 1 is the title slide; the deck's own slides follow in order, the Exercises slide(s) last)
+        decks = _load("decks")
+        slides = [sl for sl in decks.parse_deck(ROOT / "book" / "decks" / f"{d['stem']}.md")["slides"]
+                  if not sl["title"].startswith("Exercises")]
+        for i, sl in enumerate(slides):
+            if len(sl["steps"]) < 2:
+                continue
+            last = re.sub(r"\$\$.*?\$\$|\$[^$]*\$|\{\{[^}]*\}\}", " ", sl["steps"][-1], flags=re.S)
+            words = re.findall(r"[A-Za-z]{5,}", last)
+            page = unicodedata.normalize("NFKC", reader.pages[i + 1].extract_text() or "")
+            assert not words or words[-1] in page, f"{pdf.name} page {i + 2} ('{sl['title']}'): its last step ({words[-1]!r}) is not shown"
         pages_without_text = [i + 1 for i, p in enumerate(reader.pages) if len((p.extract_text() or "").split()) < 2]
         assert not pages_without_text, f"{pdf.name}: pages without text: {pages_without_text}"
 
