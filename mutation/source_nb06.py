@@ -34,3 +34,10 @@ source_mutant("nb06_direct_density_no_D", "the written-out Gaussian log density 
               "(the dimension forgotten in the normaliser)",
               notebook=NB, find="0.5 * (D * np.log(2 * np.pi) + np.linalg.slogdet(params.covs)[1] + maha)",
               replace="0.5 * (np.log(2 * np.pi) + np.linalg.slogdet(params.covs)[1] + maha)")
+
+# section 3: "separates K = 3 from K = 2 and K = 1" needs the paired standard error; the unpaired one is a plausible slip
+source_mutant("nb06_unpaired_se", "the standard error of a held-out difference computed as if the two fits' per-point "
+              "log densities were independent, sqrt(N_test (var_a + var_b)), instead of from the paired differences",
+              notebook=NB, find="se = {K: delta[K].std(ddof=1) * np.sqrt(len(test)) for K in Ks}",
+              replace="se = {K: np.sqrt((log_density(test, fits[3]).var(ddof=1) + log_density(test, fits[K]).var(ddof=1)) "
+                      "* len(test)) for K in Ks}")
