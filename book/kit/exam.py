@@ -188,8 +188,8 @@ $\mathcal L(q,\boldsymbol\theta)$, held fixed while $\boldsymbol\theta$ varies.
 multiplying by $\boldsymbol\Sigma_k$ gives $\boldsymbol\mu_k^{\text{new}} = \frac1{N_k}\sum_n\gamma(z_{nk})\mathbf x_n$ with
 $N_k = \sum_n\gamma(z_{nk})$. $Q$ is concave in $\boldsymbol\mu_k$, so this is the maximum.
 
-*Weights:* maximise $\sum_k N_k\ln\pi_k + \lambda(\sum_k\pi_k - 1)$; $N_k/\pi_k + \lambda = 0$ gives $\pi_k = -N_k/\lambda$;
-summing over $k$, $\lambda = -N$, so $\pi_k^{\text{new}} = N_k/N$.""",
+*Weights:* maximise $\sum_k N_k\ln\pi_k + \eta(\sum_k\pi_k - 1)$; $N_k/\pi_k + \eta = 0$ gives $\pi_k = -N_k/\eta$;
+summing over $k$, $\eta = -N$, so $\pi_k^{\text{new}} = N_k/N$ (the maximum on the simplex: $\sum_k N_k\ln\pi_k$ is concave).""",
 )
 
 
@@ -222,9 +222,12 @@ $\boldsymbol\theta^{\text{new}}$ with $\mathcal L(q,\boldsymbol\theta^{\text{new
 ($\mathcal L$ differs from $Q$ by the entropy of $q$, which does not depend on $\boldsymbol\theta$). Then
 $$\begin{aligned}\ln p(\mathbf X\mid\boldsymbol\theta^{\text{new}}) &= \mathcal L(q,\boldsymbol\theta^{\text{new}}) + \mathrm{KL}(q\Vert p^{\text{new}})
 \ge\mathcal L(q,\boldsymbol\theta^{\text{new}})\\ &\ge\mathcal L(q,\boldsymbol\theta^{\text{old}}) = \ln p(\mathbf X\mid\boldsymbol\theta^{\text{old}}).\end{aligned}$$
-Only an increase of $Q$ is needed, not its maximum (generalised EM). The argument shows monotonicity only: EM
-reaches a stationary point of $\ln p$, which may be a local maximum or a saddle, and for a Gaussian mixture with
-$K\ge 2$ components the likelihood has no global maximum at all (it is unbounded when a component collapses onto a data point).""",
+Only an increase of $Q$ is needed, not its maximum (generalised EM). The argument shows monotonicity only, not
+convergence to a maximum. A further argument (the bound touches $\ln p$ with the same slope) shows that if the iterates converge to
+parameters inside the parameter space (every $\pi_k > 0$, every $\boldsymbol\Sigma_k$ positive definite), the limit is a
+stationary point of $\ln p$: often a local maximum, possibly a saddle. The iterates can also run into a collapsing component,
+and for a Gaussian mixture with $K\ge 2$ components the likelihood has no global maximum at all (it is unbounded when a
+component collapses onto a data point).""",
 )
 
 
@@ -292,15 +295,15 @@ KMEANS = Question(
            "pi1": 0.1, "pi2": 0.9, "mu2": 2.0},
     compute=_kmeans_compute, verify=_kmeans_verify,
     statement=r"""A one-dimensional mixture has $\pi_1 = «pi1»$, $\pi_2 = «pi2»$, $\mu_1 = 0$, $\mu_2 = «mu2:g»$ and both variances
-equal to $\varepsilon$. Take the point $x = «x»$. (a) Compute $\gamma(z_{1})$ for $\varepsilon = «eps_big:g»$ and $\varepsilon = «eps_small:g»$.
+equal to $\varepsilon$. Take the point $x_n = «x»$. (a) Compute $\gamma(z_{n1})$ for $\varepsilon = «eps_big:g»$ and $\varepsilon = «eps_small:g»$.
 
-(b) What is its limit as $\varepsilon\to 0$, and for which $\varepsilon$ is $\gamma(z_1) > \tfrac12$? (c) What becomes of the
+(b) What is its limit as $\varepsilon\to 0$, and for which $\varepsilon$ is $\gamma(z_{n1}) > \tfrac12$? (c) What becomes of the
 M-step in this limit, and what role do the weights play?""",
-    answer=r"""(a) $\gamma(z_1) = \Big[1 + \dfrac{\pi_2}{\pi_1}\exp\Big(-\dfrac{(x-\mu_2)^2-(x-\mu_1)^2}{2\varepsilon}\Big)\Big]^{-1}$:
+    answer=r"""(a) $\gamma(z_{n1}) = \Big[1 + \dfrac{\pi_2}{\pi_1}\exp\Big(-\dfrac{(x_n-\mu_2)^2-(x_n-\mu_1)^2}{2\varepsilon}\Big)\Big]^{-1}$:
 $«g_big:.4f»$ at $\varepsilon = «eps_big:g»$ and $«g_small:.4f»$ at $\varepsilon = «eps_small:g»$.
 
-(b) $\mu_1$ is the nearer mean, so the exponent tends to $-\infty$ and $\gamma(z_1)\to 1$: the hard assignment to the
-nearest mean. $\gamma(z_1) > \tfrac12$ exactly when $\varepsilon < \dfrac{(x-\mu_2)^2-(x-\mu_1)^2}{2\ln(\pi_2/\pi_1)} = «eps_star:.4f»$.
+(b) $\mu_1$ is the nearer mean, so the exponent tends to $-\infty$ and $\gamma(z_{n1})\to 1$: the hard assignment to the
+nearest mean. $\gamma(z_{n1}) > \tfrac12$ exactly when $\varepsilon < \dfrac{(x_n-\mu_2)^2-(x_n-\mu_1)^2}{2\ln(\pi_2/\pi_1)} = «eps_star:.4f»$.
 
 (c) With one-hot responsibilities $r_{nk}$ the M-step for the means is the k-means update
 $\boldsymbol\mu_k = \sum_n r_{nk}\mathbf x_n/\sum_n r_{nk}$. The weights only shift the boundary by a term of order $\varepsilon$;
@@ -341,7 +344,7 @@ $\mathbb E[x_2\mid x_1] = \mu_2 + \frac{\Sigma_{21}}{\Sigma_{11}}(x_1-\mu_1) = �
 $\operatorname{var}[x_2\mid x_1] = \Sigma_{22} - \frac{\Sigma_{21}^2}{\Sigma_{11}} = «cvar:.4g»$, so
 $\mathbb E[x_2^2\mid x_1] = «cvar:.4g» + «cmean:.4g»^2 = «ex2sq:.4g»$.
 
-(b) $Q$ is linear in the sufficient statistics $\mathbf x_n$ and $\mathbf x_n\mathbf x_n^{\mathrm T}$, so the E-step must supply
+(b) $Q$ is linear in the sufficient statistics $\mathbf x_n$ and $\mathbf x_n\mathbf x_n^{\mathsf T}$, so the E-step must supply
 their expectations, and $\mathbb E[x_2^2\mid x_1] = (\mathbb E[x_2\mid x_1])^2 + \operatorname{var}[x_2\mid x_1]$. Filling in a single value
 drops the conditional variance (here «cvar:.4g» for this row): the estimated variance of $x_2$ shrinks (and with $\mu_2$
 as the filler the correlation too), and the result is in general not a stationary point of the observed-data likelihood.""",
@@ -394,7 +397,7 @@ switches component 2 off, and compare with maximum-likelihood EM, whose E-step u
 (b) $\mathbb E[\pi_2] = \alpha_2/(\alpha_1+\alpha_2) = «Epi2:.3t»$, so $\ln\mathbb E[\pi_2] = «lnEpi2:.2f»$; but
 $\mathbb E[\ln\pi_2] = \psi(\alpha_2) - \psi(\alpha_1+\alpha_2) = «Elnpi2:.2f»$. (For component 1 they differ by only $«d1:.1t»$.)
 
-(c) $\gamma(z_{n2})\propto\rho_{n2}$, and the weight term multiplies $\rho_{n2}$ by $e^{\mathbb E[\ln\pi_2]}$, about $e^{«Elnpi2:.0f»}$, where
+(c) VB's responsibility is $r_{n2} = \rho_{n2}/\sum_j\rho_{nj}$, and the weight term multiplies $\rho_{n2}$ by $e^{\mathbb E[\ln\pi_2]}$, about $e^{«Elnpi2:.0f»}$, where
 in maximum-likelihood EM the factor is $\pi_2 = N_2/N = «pi2ml:g»$, about $e^{«lnpi2ml:.1f»}$. Unless the Gaussian terms favour
 component 2 by a comparable factor, its responsibilities, and so $N_2$, become negligible: the component is switched off. The cause
 is the digamma function: $\psi(a)\approx -1/a$ for small $a$, so a small $\alpha_0 + N_k$ is punished far harder than the logarithm of
@@ -442,7 +445,7 @@ $\ln 2 = «ln2:.6f»$ (the collapsing term grows by $\ln 2$ per halving; compone
 (c) The M-step maximises $Q + \ln p(\boldsymbol\theta)$; a prior such as an inverse-Wishart on $\boldsymbol\Sigma_k$ adds a term
 of the form $-\tfrac12\operatorname{tr}(\lambda\boldsymbol\Sigma_k^{-1})$ that tends to $-\infty$ faster than $\ln|\boldsymbol\Sigma_k|^{-1/2}$ grows, so the
 objective has a maximum: the update adds $\lambda\mathbf I$ to the scatter, $\boldsymbol\Sigma_k = (\mathbf S_k + \lambda\mathbf I)/(N_k + \text{const})$,
-with $\mathbf S_k = \sum_n\gamma(z_{nk})(\mathbf x_n-\boldsymbol\mu_k)(\mathbf x_n-\boldsymbol\mu_k)^{\mathrm T}$ and the
+with $\mathbf S_k = \sum_n\gamma(z_{nk})(\mathbf x_n-\boldsymbol\mu_k^{\text{new}})(\mathbf x_n-\boldsymbol\mu_k^{\text{new}})^{\mathsf T}$ and the
 constant $\nu + D + 1$ of the prior, so no covariance can become singular.""",
 )
 
@@ -488,14 +491,29 @@ random points of the simplex scores as high on the MAP objective.)""",
 )
 
 
+def _fixed_moves(params, h):
+    """Two moves of size h from the stuck fit (both components at the one-Gaussian fit): 'split' moves the means apart
+    along v (the first column of the Cholesky factor of the covariance) and shrinks the covariances so that the mixture
+    keeps its mean and covariance; 'shift' moves both means together along v."""
+    w, mu, cov = params.weights, params.means[0], params.covs[0]
+    v = np.linalg.cholesky(cov)[:, 0]
+    split = GMMParams(w, np.array([mu + h * w[1] * v, mu - h * w[0] * v]),
+                      np.array([cov - h ** 2 * w[0] * w[1] * np.outer(v, v)] * 2))
+    shift = GMMParams(w, np.array([mu + h * v] * 2), params.covs)
+    return split, shift
+
+
 def _fixed_compute(g):
     X = standardise(old_faithful())
     same = GMMParams(np.array(g["w"]), np.zeros((2, 2)), np.array([np.eye(2)] * 2))
     stuck = emlib.em(X, same, max_iter=50, tol=1e-10)
     fits = [emlib.em(X, emlib.init_params(X, 2, np.random.default_rng(s)), max_iter=500, tol=1e-10) for s in range(5)]
     best = max(fits, key=lambda f: f.log_likelihoods[-1])
+    moves = {h: _fixed_moves(stuck.params, h) for h in g["h"]}  # the split raises ln p for one sign of h (a third-order term)
     return {"stuck": stuck.log_likelihoods[-1], "best": best.log_likelihoods[-1], "best_params": best.params, "n_iter": stuck.n_iter,
-            "w_after": float(stuck.params.weights[0]), "N": len(X), "n_starts": len(fits)}
+            "w_after": float(stuck.params.weights[0]), "N": len(X), "n_starts": len(fits),
+            "split_change": {h: emlib.mixture_log_likelihood(X, m[0]) - stuck.log_likelihoods[-1] for h, m in moves.items()},
+            "shift_change": {h: emlib.mixture_log_likelihood(X, m[1]) - stuck.log_likelihoods[-1] for h, m in moves.items()}}
 
 
 def _fixed_verify(g, v):
@@ -506,23 +524,34 @@ def _fixed_verify(g, v):
     _close(v["w_after"], g["w"][0], 1e-9)
     assert v["n_iter"] <= 3 and v["n_starts"] == 5
     # the best fit's ln p written out in numpy: log-sum-exp over k of ln pi_k + ln N(x_n | mu_k, Sigma_k)
-    w, mu, cov = v["best_params"]
-    terms = []
-    for k in range(len(w)):
-        d = X - mu[k]
-        sign, logdet = np.linalg.slogdet(cov[k])
-        assert sign > 0
-        maha = np.einsum("ni,ij,nj->n", d, np.linalg.inv(cov[k]), d)
-        terms.append(np.log(w[k]) - 0.5 * (X.shape[1] * math.log(2 * math.pi) + logdet + maha))
-    terms = np.array(terms)
-    top = terms.max(axis=0)
-    _close(v["best"], float(np.sum(top + np.log(np.exp(terms - top).sum(axis=0)))), 1e-9)
+    def lnp(params):
+        w, mu, cov = params
+        terms = []
+        for k in range(len(w)):
+            d = X - mu[k]
+            sign, logdet = np.linalg.slogdet(cov[k])
+            assert sign > 0
+            maha = np.einsum("ni,ij,nj->n", d, np.linalg.inv(cov[k]), d)
+            terms.append(np.log(w[k]) - 0.5 * (X.shape[1] * math.log(2 * math.pi) + logdet + maha))
+        terms = np.array(terms)
+        top = terms.max(axis=0)
+        return float(np.sum(top + np.log(np.exp(terms - top).sum(axis=0))))
+
+    _close(v["best"], lnp(v["best_params"]), 1e-9)
     assert v["best"] > v["stuck"] + 100 and v["N"] == len(X) and v["n_starts"] == 5
+    # (b) a saddle: arbitrarily close to the stuck fit ln p is higher (a split, for one sign of h) and lower (a shift)
+    stuck = GMMParams(np.array(g["w"]), np.array([mean, mean]), np.array([cov, cov]))  # the fit of (a), from numpy
+    for h in g["h"]:
+        split, shift = _fixed_moves(stuck, h)
+        _close(v["split_change"][h], lnp(split) - one, 1e-6)
+        _close(v["shift_change"][h], lnp(shift) - one, 1e-6)
+        assert v["shift_change"][h] < 0
+    assert all(max(v["split_change"][h], v["split_change"][-h]) > 0 for h in g["h"] if h > 0)
 
 
 FIXED_POINT = Question(
     key="fixed-point", topic="what EM converges to", kind="conceptual", minutes=12,
-    given={"w": (0.2, 0.8), "w1": 0.2, "w2": 0.8},
+    given={"w": (0.2, 0.8), "w1": 0.2, "w2": 0.8, "h": (0.1, -0.1, 0.03, -0.03, 0.01, -0.01)},
     compute=_fixed_compute, verify=_fixed_verify,
     statement=r"""On the standardised Old Faithful data a colleague starts EM with two *identical* components
 ($\boldsymbol\mu_1 = \boldsymbol\mu_2$, $\boldsymbol\Sigma_1 = \boldsymbol\Sigma_2$) and weights $(«w1», «w2»)$. EM stops almost at once.
@@ -533,6 +562,9 @@ $(«w1», «w2»)$ and both components get the sample mean and the $1/N$ sample 
 
 (b) No. A fixed point of EM is a stationary point of $\ln p$, here one with $\ln p = «stuck:.2f»$, exactly the
 log-likelihood of a single Gaussian fitted to the $«N»$ points; EM from «n_starts» k-means++ starts reaches $«best:.2f»$ at best.
+It is a **saddle point**, not a maximum: moving both means together lowers $\ln p$, while moving the two means apart
+(in the right direction along an axis, with the covariances shrunk so that the mixture keeps its mean and covariance)
+raises it, arbitrarily close to the stuck fit.
 
 (c) Compare several starts (k-means++ or random), check that the components differ, and keep the fit with the highest
 $\ln p$; a symmetric start such as this one never breaks its symmetry by itself.""",
@@ -556,8 +588,10 @@ COUNT = Question(
     statement=r"""How many free parameters does a Gaussian mixture with $K = «K»$ components and full covariances in
 $D = «D»$ dimensions have? Why can the training log-likelihood alone not choose $K$, and what does BIC add?""",
     answer=r"""$K-1$ weights (they sum to 1), $KD$ mean entries and $KD(D+1)/2$ covariance entries (symmetric): $«p»$ in all.
-The best training log-likelihood cannot decrease when a component is added (every $K$-component mixture is a
-$(K+1)$-component one with a zero weight), so it always prefers the largest $K$. BIC $= -2\ln p(\mathbf X\mid\hat{\boldsymbol\theta}) + p\ln N$
+Every $K$-component mixture is a $(K+1)$-component one (with a zero weight, or a component split into two identical
+halves), so whatever training log-likelihood $K$ components reach, $K+1$ can reach too; and for $K\ge2$ without a
+constraint the supremum is even $+\infty$ (a collapsing component). The training log-likelihood alone therefore always
+prefers the largest $K$. BIC $= -2\ln p(\mathbf X\mid\hat{\boldsymbol\theta}) + p\ln N$
 charges $\ln N$ for each of the $p$ parameters; it is $-2$ times an approximation to the log evidence $\ln p(\mathbf X\mid K)$
 for large $N$, and the $K$ with the smallest BIC is chosen.""",
 )
