@@ -1,5 +1,5 @@
-"""Every bad input to emlib.missing, emlib.variational, emlib.bernoulli, emlib.bound and emlib.sample is refused
-with a message that names the argument as the caller wrote it, and the offending value or index.
+"""Every bad input to emlib.missing, emlib.variational, emlib.bernoulli, emlib.bound, emlib.sample and
+emlib.n_parameters is refused with a message that names the argument as the caller wrote it, and the offending value or index.
 
 Written after mutmut (mutation/MUTMUT.md), as tests/test_gaussian_messages.py was for emlib.gaussian: mutants
 that passed another name (or none) to the validators, or pointed at the wrong index, survived the older tests,
@@ -24,6 +24,7 @@ from emlib.variational import (
     gammaln,
     vb_e_step,
     vb_gmm,
+    vb_log_rho,
     vb_m_step,
     vb_prior,
 )
@@ -135,6 +136,14 @@ CASES = [
     (lambda: emlib.lower_bound(XG, GMM, np.full((6, 2), 0.6)), "rows of q", "must sum to 1, got row 0"),
     (lambda: emlib.sample(GMM, 2.5, RNG), "n", "must be a non-negative integer, got 2.5"),
     (lambda: emlib.sample(GMM, -1, RNG), "n", "must be non-negative and finite, got -1"),
+    (lambda: emlib.n_parameters(0, 2), "K", "must be a positive integer, got 0"),
+    (lambda: emlib.n_parameters(2, 1.0), "D", "must be a positive integer, got 1.0"),
+    (lambda: digamma("ab"), "x", "must be numeric"),
+    (lambda: vb_log_rho(XG, POST._replace(m=np.zeros((2, 3)), W_inv=np.stack([np.eye(3)] * 2))), "posterior.m",
+     "(K, D) = (2, 2) to match X, got shape (2, 3)"),
+    # emlib.gaussian (tests/test_gaussian_messages.py has the rest): 2-D x reaches a second validator after the first
+    (lambda: emlib.gaussian_logpdf(np.zeros((2, 2, 2)), np.zeros(2), np.eye(2)), "x", "must have shape (N, D), got shape (2, 2, 2)"),
+    (lambda: emlib.gaussian_logpdf(np.zeros((0, 2)), np.zeros(2), np.eye(2)), "x", "at least one point and one dimension"),
 ]
 
 

@@ -201,3 +201,50 @@ def test_documented_numeric_defaults_are_the_signatures(func):
     params = inspect.signature(func).parameters
     for name, value in documented.items():
         assert params[name].default == float(value), (func.__name__, name, value, params[name].default)
+
+
+def test_each_elbo_term_by_monte_carlo_from_scipy_densities():
+    """The seven terms of PRML 10.70 are expectations under q; in 3-D, with draws pi ~ Dir(alpha), Lambda_k ~ W(W_k, nu_k)
+    and mu_k | Lambda_k ~ N(m_k, (beta_k Lambda_k)^-1), each is the average of a log density (scipy's Dirichlet and
+    Wishart; the Gaussian with precision beta Lambda written out). The Wishart normaliser's -D(D-1)/4 ln pi and
+    the Dirichlet normaliser cancel in the total (they appear in p and in q), so only the terms can show them."""
+    rng = np.random.default_rng(13)
+    S, D, K = 20_000, 3, 2
+    X = rng.normal(size=(12, D)) + np.repeat([[0.0, 0.0, 0.0], [2.0, 1.0, -1.0]], 6, axis=0)
+    prior = emlib.VBPrior(0.8, 0.5, np.zeros(D), 2.0 * np.eye(D), 4.0)
+    resp = rng.dirichlet([2.0, 2.0], size=12)
+    post = vb_m_step(X, resp, prior)
+    terms = elbo_terms(X, resp, post, prior)
+
+    def log_normal_precision(x, mean, prec):  # ln N(x | mean, prec^-1) for S draws: x (S, D), prec (S, D, D)
+        d = x - mean
+        return 0.5 * np.linalg.slogdet(prec)[1] - 0.5 * D * math.log(2 * math.pi) - 0.5 * np.einsum("si,sij,sj->s", d, prec, d)
+
+    pis = rng.dirichlet(post.alpha, size=S)
+    est = {"log_p_pi": stats.dirichlet(np.full(K, prior.alpha0)).logpdf(pis.T),
+           "log_q_pi": stats.dirichlet(post.alpha).logpdf(pis.T),
+           "log_p_z": np.log(pis) @ resp.sum(axis=0)}
+    W0 = np.linalg.inv(prior.W0_inv)
+    for name in ("log_p_mu_lambda", "log_q_mu_lambda", "log_p_x"):
+        est[name] = np.zeros(S)
+    for k in range(K):
+        W_k = np.linalg.inv(post.W_inv[k])
+        lam = stats.wishart(df=post.nu[k], scale=W_k).rvs(size=S, random_state=rng)
+        mu = post.m[k] + np.einsum("sij,sj->si", np.linalg.cholesky(np.linalg.inv(post.beta[k] * lam)), rng.standard_normal((S, D)))
+        lam_t = np.moveaxis(lam, 0, -1)  # scipy's Wishart logpdf takes (D, D, S)
+        est["log_p_mu_lambda"] += log_normal_precision(mu, prior.m0, prior.beta0 * lam) + stats.wishart(df=prior.nu0, scale=W0).logpdf(lam_t)
+        est["log_q_mu_lambda"] += log_normal_precision(mu, post.m[k], post.beta[k] * lam) + stats.wishart(df=post.nu[k], scale=W_k).logpdf(lam_t)
+        est["log_p_x"] += sum(resp[n, k] * log_normal_precision(mu, X[n], lam) for n in range(X.shape[0]))
+    for name, draws in est.items():
+        se = draws.std() / math.sqrt(S)
+        assert se < 0.1, (name, se)
+        assert abs(getattr(terms, name) - draws.mean()) < 5 * se + 1e-6, (name, getattr(terms, name), draws.mean(), se)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert terms.log_q_z == pytest.approx(np.sum(resp * np.log(resp)), rel=1e-12)
+
+
+def test_vb_gmm_runs_500_iterations_by_default_when_tol_is_0():
+    rng = np.random.default_rng(17)
+    X = np.concatenate([rng.normal(size=6), rng.normal(size=6) + 4.0])[:, None]
+    res = vb_gmm(X, vb_prior(X, 1.0), rng.dirichlet(np.ones(2), size=12), tol=0.0)
+    assert res.n_iter == 500 and len(res.history) == 501 and res.converged is False
