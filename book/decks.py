@@ -793,6 +793,9 @@ THEME_CSS = """
 .reveal .controls { color: var(--primary); }
 .reveal .progress { color: var(--primary); height: 5px; }
 @media print { .reveal .controls, .reveal .progress { display: none !important; } }
+/* the print view (?print-pdf, the PDF handouts): reveal.js drops a slide's padding there; keep the screen's */
+html.reveal-print .reveal .slides .pdf-page > section { padding: 22px 48px 0 48px !important; height: 720px; }
+html.reveal-print .reveal .slides .pdf-page > section.title-slide { display: flex !important; }
 """.replace("BODY", str(BODY_PX))
 
 PAGE = """<!DOCTYPE html>
@@ -826,12 +829,15 @@ window.MathJax = {{
 </div></div>
 <script>
 window.deckReady = false;
+// the print view (?print-pdf, the handouts) lays its pages out after 'ready': wait for its 'pdf-ready'
+const printView = /print-pdf/i.test(location.search) || window.deckPrint === true;
+const pagesLaidOut = printView ? new Promise(done => document.querySelector(".reveal").addEventListener("pdf-ready", done)) : null;
 MathJax.startup.promise.then(() => document.fonts.ready).then(() => Reveal.initialize({{
   width: {w}, height: {h}, margin: 0, minScale: 0.2, maxScale: 2.0, center: false, hash: true, respondToHashChanges: true,
   transition: "none", backgroundTransition: "none", controls: true, controlsTutorial: false, progress: true,
   slideNumber: false, showNotes: false, pdfSeparateFragments: false, pdfMaxPagesPerSlide: 1,
   plugins: [RevealNotes], ...(window.deckPrint ? {{ view: "print" }} : {{}})
-}})).then(() => {{ window.deckReady = true; }});
+}})).then(() => pagesLaidOut).then(() => {{ window.deckReady = true; }});
 </script>
 </body>
 </html>
@@ -937,8 +943,9 @@ def deck_files(folder=None):
     return sorted((folder or DECKS).glob("[0-9][0-9]_*.md"))
 
 
-def build(out, notebooks_folder=None, decks_folder=None, pdf=True):
-    """Build every deck of decks_folder (default book/decks/) into out; return [{stem, title, n_slides, path, pdf}]."""
+def build(out, notebooks_folder=None, decks_folder=None, pdf=True, browser=None):
+    """Build every deck of decks_folder (default book/decks/) into out; return [{stem, title, n_slides, path, pdf}].
+    browser: a launched playwright Chromium to print the PDFs with (else one is started)."""
     out = pathlib.Path(out).resolve()
     notebooks_folder = pathlib.Path(notebooks_folder or ROOT / "notebooks")
     if out.exists():
@@ -957,43 +964,45 @@ def build(out, notebooks_folder=None, decks_folder=None, pdf=True):
                       "subtitle": deck.meta.get("subtitle", ""), "n_slides": deck.n_slides, "path": target})
     (out / "figures.json").write_text(json.dumps(figure_cache, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     if pdf:
-        print_pdfs(out, built)
+        print_pdfs(out, built, browser)
     (out / "index.html").write_text(index_html(built), encoding="utf-8")
     return built
 
 
 # ----------------------------------------------------------------------------------- PDF --
 
-def print_pdfs(out, built):
+def print_pdfs(out, built, browser=None):
     """Print every deck's print view (what ``?print-pdf`` shows: one page per slide, fragments shown) to
     out/pdf/NN_name.pdf with book/pdf.py's html_to_pdf (Chromium, offline, after MathJax has typeset).
 
     html_to_pdf opens a local file, which takes no query string, so each deck is printed from a
     temporary copy beside it that sets reveal.js's ``view: "print"`` (the setting ``?print-pdf`` makes).
     """
-    from playwright.sync_api import sync_playwright
-
     sys.path.insert(0, str(BOOK))
     from pdf import CHROMIUM, CHROMIUM_ARGS, html_to_pdf
 
     (out / "pdf").mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            own = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return print_pdfs(out, built, own)
+            finally:
+                own.close()
+    for d in built:
+        copy = out / f"_print_{d['stem']}.html"
+        copy.write_text(d["path"].read_text(encoding="utf-8").replace(
+            "<script>\nwindow.deckReady = false;", "<script>\nwindow.deckPrint = true;\nwindow.deckReady = false;", 1),
+            encoding="utf-8")
         try:
-            for d in built:
-                copy = out / f"_print_{d['stem']}.html"
-                copy.write_text(d["path"].read_text(encoding="utf-8").replace(
-                    "<script>\nwindow.deckReady = false;", "<script>\nwindow.deckPrint = true;\nwindow.deckReady = false;", 1),
-                    encoding="utf-8")
-                try:
-                    target = out / "pdf" / f"{d['stem']}.pdf"
-                    html_to_pdf(copy, target, width=f"{SLIDE_W}px", height=f"{SLIDE_H}px",
-                                ready="window.deckReady === true", browser=browser)
-                    d["pdf"] = target
-                finally:
-                    copy.unlink()
+            target = out / "pdf" / f"{d['stem']}.pdf"
+            html_to_pdf(copy, target, width=f"{SLIDE_W}px", height=f"{SLIDE_H}px",
+                        ready="window.deckReady === true", browser=browser)
+            d["pdf"] = target
         finally:
-            browser.close()
+            copy.unlink()
 
 
 def main(argv=None):

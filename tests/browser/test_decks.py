@@ -28,6 +28,7 @@ import http.server
 import json
 import pathlib
 import re
+import shutil
 import socket
 import statistics
 import sys
@@ -194,14 +195,19 @@ def _load(name):
 
 
 @pytest.fixture(scope="module")
-def decks_built(tmp_path_factory):
-    from .conftest import _browser_or_skip
-
-    _browser_or_skip()
+def decks_built(tmp_path_factory, playwright_session):
+    """Every deck, its PDF (printed with this session's playwright) and the index, built once."""
     if not DECK_SOURCES:
         pytest.skip("no decks in book/decks/")
     out = tmp_path_factory.mktemp("slides") / "slides"
-    built = _load("decks").build(out)
+    # a copy of the deck sources as built (the checks of the PDFs read them; a writer may be editing book/decks/)
+    src = out.parent / "decks-src"
+    shutil.copytree(ROOT / "book" / "decks", src)
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        built = _load("decks").build(out, decks_folder=src, browser=browser)
+    finally:
+        browser.close()
     return out, built
 
 
@@ -406,8 +412,23 @@ def test_the_checks_can_fail(decks_built, deck_origin, offline):
             p.textContent = 'under the arrows and beyond'; s.appendChild(p); }""")
         r = page.evaluate(MEASURE_SLIDE)
         assert r["overflow"] and r["under_controls"], "overflow or text under the arrows went unnoticed"
+        # a figure shown at half its size: a quarter of its area, its tick labels at half their size
+        fig_k = next(i for i, rec in enumerate(records) if any(f["tickPx"] for f in rec["figures"]))
+        page.evaluate(f"""() => {{ const i = Reveal.getIndices(Reveal.getSlides()[{fig_k}]); Reveal.slide(i.h, i.v || 0);
+            const img = Reveal.getCurrentSlide().querySelector('img.figure'); const w = img.width, h = img.height;
+            img.style.maxWidth = 'none'; img.style.width = (w / 2) + 'px'; img.style.height = (h / 2) + 'px'; }}""")
+        small = page.evaluate(MEASURE_SLIDE)["figures"][0]
+        full = records[fig_k]["figures"][0]
+        assert small["area"] < MIN_FIGURE_AREA and abs(small["area"] - full["area"] / 4) < 0.01, (small, full)
+        assert small["tickPx"] < MIN_TICK_PX and abs(small["tickPx"] - full["tickPx"] / 2) < 0.1, (small, full)
     finally:
         page.close()
+    # code in speaker notes is recognised; words and formulas in plain text are not code
+    for code in ["Say: run np.mean(x) first.", "Say: gamma = emlib.e_step(X, theta)", "Say: set resp_new = 0",
+                 "Say: look at X[:, 0]", "Say: `theta`", "Say: if a == b"]:
+        assert CODE_IN_NOTES.search(code), code
+    for words in ["Say: The mean is 3.2 cm; σ² = 70 cm².", "Ask: Why is N_k a soft count?", "Answer: ln p = L + KL, so KL = 0."]:
+        assert not CODE_IN_NOTES.search(words), words
 
 
 def test_speaker_view_mid_deck_shows_math(decks_built, deck_origin, offline):
@@ -444,6 +465,32 @@ def test_speaker_view_mid_deck_shows_math(decks_built, deck_origin, offline):
         page.close()
 
 
+PRINT_VIEW = """() => [...document.querySelectorAll('.pdf-page')].map((page, k) => {
+    const box = page.getBoundingClientRect();
+    const bad = [...page.querySelectorAll('section h1, section h2, section p, section li, section pre, section img, section mjx-container')]
+        .map(e => [e, e.getBoundingClientRect()]).filter(([e, r]) => r.width > 0 && (r.left < box.left + 40 || r.right > box.right
+            || r.top < box.top || r.bottom > box.bottom)).map(([e, r]) => e.tagName + ' ' + (e.textContent || '').trim().slice(0, 30));
+    return {k, height: Math.round(box.height), bad};
+})"""
+
+
+def test_print_view_keeps_the_slides(decks_built, deck_origin, offline):
+    """The print view (?print-pdf, what the handouts print): one page of 1280x720 per slide, every slide's
+    content inside its page and off its edge (reveal.js's print style would drop the slide's padding)."""
+    out, built = decks_built
+    page = offline.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        for d in built:
+            page.goto(f"{deck_origin}/{d['stem']}.html?print-pdf", wait_until="load")
+            page.evaluate(DECK_READY)
+            pages = page.evaluate(PRINT_VIEW)
+            assert len(pages) == d["n_slides"], f"{d['stem']}: {len(pages)} print pages for {d['n_slides']} slides"
+            wrong = [(p["k"] + 1, p["height"], p["bad"][:2]) for p in pages if p["bad"] or abs(p["height"] - 720) > 1]
+            assert not wrong, f"{d['stem']} ?print-pdf: pages with content outside or at the edge: {wrong[:3]}"
+    finally:
+        page.close()
+
+
 def test_pdf_handouts(decks_built):
     from pypdf import PdfReader
 
@@ -456,7 +503,7 @@ def test_pdf_handouts(decks_built):
         box = reader.pages[0].mediabox
         assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.01, f"{pdf.name}: pages {box.width}x{box.height}"
         text = "\n".join(p.extract_text() or "" for p in reader.pages)
-        source = (ROOT / "book" / "decks" / f"{d['stem']}.md").read_text(encoding="utf-8")
+        source = (out.parent / "decks-src" / f"{d['stem']}.md").read_text(encoding="utf-8")
         titles = [t for t in re.findall(r"^## (.+)$", source, re.M) if "$" not in t]
         # the PDF's text layer may split a word at a superscript (σ ²_ML) or hold a ligature (ﬀ)
         flat = "".join(unicodedata.normalize("NFKC", text).split())
@@ -467,7 +514,7 @@ def test_pdf_handouts(decks_built):
         # fragments in their final state: the last step of each slide with steps is on that slide's page
         # (page 1 is the title slide; the deck's own slides follow in order, the Exercises slide(s) last)
         decks = _load("decks")
-        slides = [sl for sl in decks.parse_deck(ROOT / "book" / "decks" / f"{d['stem']}.md")["slides"]
+        slides = [sl for sl in decks.parse_deck(out.parent / "decks-src" / f"{d['stem']}.md")["slides"]
                   if not sl["title"].startswith("Exercises")]
         for i, sl in enumerate(slides):
             if len(sl["steps"]) < 2:
