@@ -72,7 +72,7 @@ def _m_step_T(XT, respT, reg_covar, iteration=None):
         when = f" at iteration {iteration}" if iteration is not None else ""
         raise ComponentCollapseError(
             f"component {k} received no responsibility{when} (N_k = {N_k[k]:.3g}); "
-            f"use fewer components, another start, or reg_covar > 0",
+            f"use fewer components or another start (reg_covar cannot help: an empty component has no mean)",
             component=k,
             iteration=iteration,
         )
