@@ -363,8 +363,10 @@ def test_decks_in_chromium(decks_built, deck_origin, offline):
                     if k is not None:
                         _screenshot(page, k, SCREENSHOTS / "deck_derivation_step1.png", name, fragments=1)
                         shots["derivation"] = _screenshot(page, k, SCREENSHOTS / "deck_derivation.png", name)
-                if width == 1280 and "figure" not in shots:
-                    k = next((i for i, r in enumerate(records) if any(f["tickPx"] for f in r["figures"])), None)
+                if width == 1280 and "figure" not in shots:  # PRML Fig. 9.8 if a deck shows it, else the first figure
+                    k = next((i for i, r in enumerate(records) if any(f["name"] == "fig9_8" for f in r["figures"])), None)
+                    if k is None and name == built[-1]["stem"]:
+                        k = next((i for i, r in enumerate(records) if any(f["tickPx"] for f in r["figures"])), None)
                     if k is not None:
                         shots["figure"] = _screenshot(page, k, SCREENSHOTS / "deck_figure.png", name)
                 if width == 1024 and "1024" not in shots:
