@@ -9,8 +9,11 @@ Options: ``--out DIR`` (another output folder), ``--notebooks DIR`` (another not
 page's "Run this notebook yourself" box and for a Binder launch link; default: ``[project.urls]
 Repository`` in pyproject.toml, else the checkout's git remote ``origin``; ``--repo ''`` for none).
 
-Nothing is executed: the pages and the decks show the outputs stored in the notebooks, and a
-widget cell shows the PNG it stored (the page says that it is a still). Everything a page loads is
+Nothing is executed, with two exceptions: the pages and the decks show the outputs stored in the
+notebooks, except that on the website an explorer (a widget cell) plays frames that its own code
+pre-renders at build time (book/explorers_static.py runs the notebook's code up to the explorer; the
+frames are cached in build/explorer-cache/); the decks re-draw a picture they show by running the notebook up to its cell
+(book/decks.py, cached in build/deck-cache/). Everything a page loads is
 served from the output folder: the website's MathJax 3.2.2 (CHTML, assistive MathML on) comes from
 the ``sphinx-mathjax-offline`` wheel (book/conf.py), the theme's fonts and icons from
 ``sphinx-book-theme``. The decks are written for projection in book/decks/*.md and built by
@@ -208,11 +211,15 @@ STILL_NOTE = (":::{note}\n:class: explorer-still\n"
               "at the top of the page.\n:::\n")
 
 
-def _site_notebook(nb, name, repository_url):
-    """The copy of a notebook that the site shows (the download stays exactly as committed)."""
+def _site_notebook(nb, name, repository_url, statics=()):
+    """The copy of a notebook that the site shows (the download stays exactly as committed); statics: the
+    manifest of its static explorers (book/explorers_static.py), shown in place of the widgets' stills."""
+    import explorers_static
+
+    statics = {entry["cell"]: entry for entry in statics}
     heading, markdown_before, title_done = "", "", False
     cells = []
-    for cell in nb["cells"]:
+    for index, cell in enumerate(nb["cells"]):
         tags = cell.get("metadata", {}).get("tags", [])
         source = _source(cell)
         if cell["cell_type"] == "markdown":
@@ -240,6 +247,16 @@ def _site_notebook(nb, name, repository_url):
             options.update(code_prompt_show="Solution (code)", code_prompt_hide="Hide the solution")
         if any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
             options.setdefault("image", {})["alt"] = alt_text(cell, markdown_before, heading)
+        if index in statics:  # the explorer's frames with a slider and Play, in place of its still
+            entry = statics[index]
+            for out in cell["outputs"]:
+                if WIDGET_VIEW in out.get("data", {}):
+                    out["data"] = {"text/html": explorers_static.explorer_html(entry, alt_text(cell, markdown_before, heading))}
+            options.pop("image", None)
+            cells.append(cell)
+            cells.append({"cell_type": "markdown", "id": f"static-{len(cells)}", "metadata": {},
+                          "source": explorers_static.static_note(entry)})
+            continue
         cells.append(cell)
         if any(WIDGET_VIEW in out.get("data", {}) for out in cell.get("outputs", [])):
             # the page shows the explorer's stored starting picture: say so beside it, so that the
@@ -264,9 +281,13 @@ def prepare_site_source(src, folder=None, repository_url=""):
     if not paths:
         raise FileNotFoundError(f"no notebooks matching {NOTEBOOK_GLOB} in {folder or ROOT / 'notebooks'}")
     (src / "downloads").mkdir()
+    import explorers_static
+
+    rendered = explorers_static.render_all(paths)  # the explorers' frames (cached in build/explorer-cache)
     for p in paths:
         shutil.copy2(p, src / "downloads" / p.name)  # offered for download exactly as committed
-        nb = _site_notebook(json.loads(p.read_text(encoding="utf-8")), p.name, repository_url)
+        statics = explorers_static.install(rendered[p.name], src / "_static") if p.name in rendered else ()
+        nb = _site_notebook(json.loads(p.read_text(encoding="utf-8")), p.name, repository_url, statics)
         (src / "notebooks" / p.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     shutil.copytree(ROOT / "figures", src / "figures", ignore=shutil.ignore_patterns("README.md"))
     _gallery_page(ROOT / "figures", src / "figures")

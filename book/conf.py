@@ -2,7 +2,8 @@
 
 Do not run sphinx-build on this folder directly: ``book/build.py site`` first lays out a source
 folder (these pages, the notebooks, the figure gallery) in ``build/site-src/`` and builds that.
-Nothing is executed: every page shows the outputs stored in the committed notebooks.
+Nothing is executed here: every page shows the outputs stored in the committed notebooks (an explorer's
+frames are pre-rendered by book/explorers_static.py, called from book/build.py).
 """
 import importlib.util
 import os
@@ -70,8 +71,8 @@ mathjax3_config = {
 html_theme = "sphinx_book_theme"
 html_title = "EM, derived and checked"
 html_static_path = ["_static"]
-html_css_files = ["course.css"]
-html_js_files = ["course.js"]
+html_css_files = ["course.css", "explorer.css"]
+html_js_files = ["course.js", "explorer.js"]  # explorer.js: the static explorers (book/explorers_static.py)
 # one search box: the header's (the theme puts a second one at the top of the left sidebar)
 html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]}
 html_favicon = "_static/favicon.svg"

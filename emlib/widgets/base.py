@@ -76,6 +76,7 @@ class Explorer:
         self.widget = widgets.VBox([widgets.HBox(self.controls, layout=widgets.Layout(flex_flow="row wrap")), self.caption, self.image])
         self._draw()
         self.initial_png = P.png_bytes(self.fig, dpi=self.dpi)  # a full render (layout included), kept for static views
+        self._initial_layout = _layout(self.fig)  # where that render put the axes (static_frames draws there too)
         self.refresh()
         _register(self)
 
@@ -161,8 +162,10 @@ class Explorer:
         labels name the positions shown.
 
         Returns ``(frames, start)``: ``frames`` is a list of at most ``max_frames`` pairs (label, PNG
-        bytes), rendered by the same code as the live view; ``frames[start]`` shows the state the
-        explorer was in when called (after construction: the picture the notebook stores).  The
+        bytes), drawn by the same code as the live view and rendered in full (a live frame blits
+        the moving artists over the rest); ``frames[start]`` shows the state the explorer was in
+        when called, with the axes where the picture stored beside the widget has them (after
+        construction it looks like the picture the notebook stores).  The
         controls are put back afterwards (BoundExplorer: back to its start, as Reset does).
         """
         if self.closed:
@@ -171,12 +174,30 @@ class Explorer:
         steps, start, restore = self._tour(max_frames)
         frames = []
         try:
-            for label, go in steps:
+            for k, (label, go) in enumerate(steps):
                 go()
-                frames.append((label() if callable(label) else label, self.frame()))
+                self._draw()
+                # a full render, as the stored picture is made (a live frame blits the moving artists on top)
+                frames.append((label() if callable(label) else label, self._full_render(initial_layout=k == start)))
         finally:
             restore()
+            self._invalidate_background()
         return frames, start
+
+    def _full_render(self, initial_layout=False):
+        """PNG bytes of the whole figure; initial_layout: with the axes where the stored picture has them
+        (constrained layout can move them by a fraction of a pixel between the first render and the next,
+        which shifts thin lines and text; other frames get the layout their labels need, as live)."""
+        if not initial_layout:
+            return P.png_bytes(self.fig, dpi=self.dpi)
+        engine, settled = self.fig.get_layout_engine(), _layout(self.fig)
+        self.fig.set_layout_engine("none")
+        _set_layout(self._initial_layout)
+        try:
+            return P.png_bytes(self.fig, dpi=self.dpi)
+        finally:
+            _set_layout(settled)
+            self.fig.set_layout_engine(engine)
 
     def _tour(self, max_frames):
         """(steps, start, restore): steps are (label, function that sets the state), a label a text or a function
@@ -213,6 +234,17 @@ class Explorer:
         data["image/png"] = base64.b64encode(self.initial_png).decode("ascii")
         data["text/plain"] = f"<{type(self).__name__}: a live widget; its initial state is shown as a picture where no kernel runs>"
         return data
+
+
+def _layout(fig):
+    """Where each axes of fig is now (its original and active positions)."""
+    return [(ax, ax.get_position(original=True).frozen(), ax.get_position().frozen()) for ax in fig.axes]
+
+
+def _set_layout(layout):
+    for ax, original, active in layout:
+        ax._set_position(original, which="original")  # not set_position, which takes the axes out of the layout
+        ax._set_position(active, which="active")
 
 
 def _option_pairs(control):

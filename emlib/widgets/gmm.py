@@ -175,6 +175,24 @@ class MixtureExplorer(Explorer):
     def _main_control(self):
         return self.pi1
 
+    def _tour(self, max_frames):
+        """The π₁ sweep, each frame with the y axis the live view would have after a move straight from the
+        current state to it (the live view's axis only grows with the curves it has shown: it remembers)."""
+        steps, start, restore = super()._tour(max_frames)
+        ymax = self._ymax
+
+        def from_here(go):
+            def step():
+                self._ymax = ymax
+                self.ax.set_ylim(0, ymax)
+                go()
+            return step
+
+        def back():
+            from_here(restore)()
+            self._background = None
+        return [(label, from_here(go)) for label, go in steps], start, back
+
     def _state(self):
         return tuple(c.value for c in self.controls)
 
@@ -200,9 +218,10 @@ class BoundExplorer(Explorer):
     theta to the maximiser of L(q, theta) for the current q.
 
     The right panel magnifies the top of the "now" bar: ln p(X | theta) and
-    the window below it down to L(q0, theta), so a KL gap of a fraction of a
-    nat (after an M-step, on an axis of hundreds of nats) can be seen.  Its
-    scale is fixed while the slider moves and set again after each step.
+    the window below it down past L(q0, theta) (with no gap, 0.5% of the main
+    axis), so a KL gap of a fraction of a nat (after an M-step, on an axis of
+    hundreds of nats) can be seen.  Its scale is fixed while the slider moves
+    and set again after each step.
 
     Parameters
     ----------
@@ -292,7 +311,9 @@ class BoundExplorer(Explorer):
         zoom = self.zoom
         zoom.clear()
         kl0 = kl_divergence(self.X, self.theta, self.q0)
-        depth = max(1.4 * kl0, 0.5)  # nats shown below ln p: the gap fills most of the panel; 0.5 when there is none
+        span = self.ax.get_ylim()[1] - self.ax.get_ylim()[0]
+        # nats shown below ln p: the gap fills most of the panel; with no gap, 0.5% of the main axis
+        depth = max(1.4 * kl0, 0.005 * span)
         lo, hi = log_p - depth, log_p + 0.3 * depth
         zoom.set_xlim(0.55, 1.45)
         zoom.set_ylim(lo, hi)
@@ -304,10 +325,10 @@ class BoundExplorer(Explorer):
         zoom.yaxis.tick_right()  # the lines from the zoomed box reach the panel's left edge, clear of its labels
         zoom.yaxis.set_label_position("right")
         zoom.set_ylabel("nats relative to ln p(X | θ)", fontsize=9)
-        span = self.ax.get_ylim()[1] - self.ax.get_ylim()[0]
         ratio = span / (hi - lo)
         zoom.set_title(f"zoom ×{ratio:,.0f}" if ratio >= 10 else f"zoom ×{ratio:.2g}", fontsize=10)
-        self.ax.indicate_inset([0.55, lo, 0.9, hi - lo], inset_ax=zoom, edgecolor=P.BLACK, alpha=0.8)
+        if ratio >= 2:  # the zoomed window, marked on the main axis (where it is smaller than that axis)
+            self.ax.indicate_inset([0.55, lo, 0.9, hi - lo], inset_ax=zoom, edgecolor=P.BLACK, alpha=0.8)
         self.zoom_bars = P.draw_bound_bars(zoom, log_p, log_p, 0.0, floor=self.floor, x=1.0, width=0.7)
         (self.zoom_line,) = zoom.plot([0.6, 1.4], [log_p] * 2, color=P.BLACK, lw=2)
         box = dict(boxstyle="round", facecolor="white", alpha=0.85, edgecolor="none")

@@ -4,7 +4,7 @@ Builds the site (book/build.py site) into a temporary folder,
 serves it from 127.0.0.1, and opens every page in Chromium with every request
 to another origin counted (and, to another host, blocked). Asserts: MathJax typeset the math
 (rendered math present, no raw delimiters, no math error), every image loaded, no console
-error, no failed or outside request, every notebook has its page, widget cells show their stored picture, solutions are
+error, no failed or outside request, every notebook has its page, each explorer plays its frames (a static explorer), solutions are
 folded.
 
 Every site page is checked at 1366x768 (a laptop) and 390x844 (a phone): no formula cut off (one
@@ -381,10 +381,14 @@ def test_site_pages_in_chromium(built, origin, offline_browser):
                     assert p.locator("article details[open]").count() == 0, f"{page}: a solution is open"
                     if n_details:
                         assert not p.locator("article details").first.locator(":scope > :not(summary)").first.is_visible()
+                    committed = json.loads((ROOT / "notebooks" / nb.name).read_text(encoding="utf-8"))["cells"]
                     n_widgets = sum(any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c.get("outputs", []))
-                                    for c in cells)
-                    stills = p.locator("article .explorer-still").count()
-                    assert stills == n_widgets, f"{page}: {n_widgets} explorers, {stills} notes that the picture is a still"
+                                    for c in committed)
+                    # every explorer plays its pre-rendered frames (tests/browser/test_static_explorers.py works them)
+                    statics = p.locator("article .static-explorer").count()
+                    notes = p.locator("article .explorer-static-note").count()
+                    assert statics == notes == n_widgets, f"{page}: {n_widgets} explorers, {statics} static explorers, {notes} notes"
+                    assert p.locator("article .explorer-still").count() == 0, f"{page}: an explorer shown as a still"
                     run_it = p.locator("article .run-it")
                     assert run_it.count() == 1, f"{page}: no 'Run this notebook yourself' box"
                     text = run_it.inner_text()
