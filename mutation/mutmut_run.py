@@ -25,7 +25,7 @@ MODULES = ["gaussian", "mixture", "em", "bound", "model_selection", "bernoulli",
 TESTS = ["test_gaussian.py", "test_gaussian_messages.py", "test_properties.py", "test_reference_sklearn.py", "test_bernoulli.py",
          "test_missing.py", "test_variational.py", "test_model_selection.py", "test_hostile.py",
          "test_library_messages.py", "test_missing_results.py", "test_variational_values.py", "test_bound_slice.py",
-         "test_bernoulli_results.py", "test_em_results.py"]
+         "test_bernoulli_results.py", "test_em_results.py", "test_logsumexp_edges.py"]
 
 
 def main(argv):

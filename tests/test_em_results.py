@@ -5,6 +5,7 @@ Written after mutmut (mutation/MUTMUT.md): a test of K > N that used N = D, a st
 unchanged, and a default max_iter that no test ran to, let the mutants that changed them survive.
 """
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -137,3 +138,36 @@ def test_messages_of_init_params_and_m_step():
     with pytest.raises(ValueError) as err:
         emlib.m_step(X, "ab")
     assert str(err.value).startswith("resp must be numeric")
+
+
+def test_a_point_no_component_can_explain_is_named():
+    """Point 1 lies 1e200 from both means: its squared distance overflows, every ln p(x_1, z_1 = k) is -inf, and the
+    E-step must say which point, not return 0/0."""
+    params = GMMParams(np.array([0.5, 0.5]), np.zeros((2, 2)), np.stack([np.eye(2)] * 2))
+    with np.errstate(over="ignore"), pytest.raises(ValueError) as err:
+        emlib.e_step(np.array([[0.0, 0.0], [1e200, 0.0]]), params)
+    assert str(err.value) == "point 1 has log p(x_n, z_n = k) = -inf for every k; its responsibilities are undefined"
+
+
+def test_a_singular_covariance_from_m_step_names_the_component_without_an_iteration():
+    """A constant dimension: the M-step's covariances have an exact zero row, and m_step (outside em) says so
+    without an iteration."""
+    X = np.random.default_rng(10).normal(size=(6, 2))
+    X[:, 1] = 2.0
+    with pytest.raises(emlib.ComponentCollapseError) as err:
+        emlib.m_step(X, np.tile([0.5, 0.5], (6, 1)))
+    assert err.value.component == 0 and err.value.iteration is None
+    assert str(err.value).startswith("the covariance of component 0 is singular (it has collapsed onto too few points")
+
+
+def test_a_weight_of_zero_is_silent_and_gets_no_responsibility():
+    """pi_1 = 0: ln pi_1 = -inf without a divide warning, gamma(z_n1) = 0 exactly, and ln p is that of component 0."""
+    X = np.random.default_rng(11).normal(size=(8, 2))
+    params = GMMParams(np.array([1.0, 0.0]), np.array([[0.0, 0.0], [1.0, 1.0]]), np.stack([np.eye(2)] * 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        resp = emlib.e_step(X, params)
+        lj = emlib.log_joint(X, params)
+        ll = emlib.mixture_log_likelihood(X, params)
+    assert np.all(resp[:, 1] == 0.0) and np.all(lj[:, 1] == -np.inf)
+    assert abs(ll - float(np.sum(-np.log(2 * np.pi) - 0.5 * np.sum(X**2, axis=1)))) < 1e-10

@@ -129,3 +129,12 @@ def test_observed_log_likelihood_refuses_a_row_with_every_entry_missing():
     X[1] = np.nan
     with pytest.raises(ValueError, match=r"row 1 of X has every entry missing \(1 such rows\)"):
         observed_log_likelihood(X, GaussianParams(np.zeros(3), np.eye(3)))
+
+
+def test_defaults_200_iterations_and_1e_8_per_point():
+    """max_iter = 200 (seen with tol = 0) and tol = 1e-8 nats per point (the stopping rule re-applied)."""
+    X = data(N=30)
+    assert missing_em(X, tol=0.0).n_iter == 200
+    res = missing_em(X)
+    per_point = np.abs(np.diff(res.log_likelihoods)) / X.shape[0]
+    assert res.converged and per_point[-1] < 1e-8 and np.all(per_point[:-1] >= 1e-8)
