@@ -76,6 +76,9 @@ def test_notebook_runs_and_widgets_respond(browser_context, lab, name):
         widget = page.locator(f"{OUTPUTS} .widget-vbox").first
         before = img.get_attribute("src")
         handle = widget.locator(".noUi-handle, .widget-slider .ui-slider-handle").last
+        # keyboard alone: every control is in the tab order, and keys (not clicks) drive it
+        tabbable = "el => el.tabIndex >= 0 && !el.disabled"
+        assert handle.evaluate(tabbable), f"{name}: the slider is not in the tab order"
         handle.focus()
         changed = "([el, old]) => el.getAttribute('src') !== old"
         for key in ("ArrowRight", "ArrowLeft"):  # left if the slider starts at its maximum
@@ -91,12 +94,17 @@ def test_notebook_runs_and_widgets_respond(browser_context, lab, name):
         if play.count():
             readout = widget.locator(".widget-readout").first
             start = readout.inner_text()
-            play.click()
+            assert play.evaluate(tabbable), f"{name}: Play is not in the tab order"
+            play.focus()
+            page.keyboard.press("Enter")
             page.wait_for_function("([el, old]) => el.innerText !== old", arg=[readout.element_handle(), start], timeout=10_000)
         buttons = widget.locator("button:has-text('E-step')")
         if buttons.count():
             before = img.get_attribute("src")
-            widget.locator("button:has-text('M-step')").click()
+            m_step = widget.locator("button:has-text('M-step')")
+            assert m_step.evaluate(tabbable), f"{name}: the M-step button is not in the tab order"
+            m_step.focus()
+            page.keyboard.press("Enter")
             page.wait_for_function("([el, old]) => el.getAttribute('src') !== old", arg=[img.element_handle(), before], timeout=10_000)
         assert_clean(page, name)
         SCREENSHOTS.mkdir(exist_ok=True)
