@@ -150,9 +150,10 @@ def em(X, init, max_iter=100, tol=1e-6, reg_covar=0.0):
 
     One iteration is an E-step (responsibilities at the current theta) then an
     M-step.  The run stops after ``max_iter`` iterations, or earlier when the
-    log-likelihood per point rises by less than ``tol``:
-    (ln p(X | theta_new) - ln p(X | theta_old)) / N < tol.  ``tol=0`` runs
-    exactly ``max_iter`` iterations.
+    log-likelihood per point changes by less than ``tol``:
+    |ln p(X | theta_new) - ln p(X | theta_old)| / N < tol (EM never lowers it,
+    so the change is a rise up to rounding).  ``tol=0`` runs exactly
+    ``max_iter`` iterations.
 
     Parameters
     ----------
