@@ -44,7 +44,7 @@ source_mutant(
 
 source_mutant(
     "nb09_mi_draws_from_prior_block",
-    "Exercise 9.6's multiple imputation drawing each missing block with the covariance of the prior block "
+    "Exercise 9.6's Monte Carlo E-step drawing each missing block with the covariance of the prior block "
     "Sigma_mm instead of the conditional Sigma_m|o (conditioning forgotten); the check compares the draws, made "
     "independently of missing_e_step, with the M-step's Sigma, so a wrong conditional on either side must fail it",
     notebook="09",
