@@ -21,8 +21,7 @@ book/decks.py (its docstring says what it writes and where reveal.js and MathJax
 
 The site's copy of a notebook (the download stays as committed) differs in presentation only: a
 "Run this notebook yourself" box under the title (clone, the README's command, the Python minimum
-of pyproject.toml), no ``# NBVAL_...`` harness line at the top of a cell, folds labelled
-"Solution (code)" or "Code", and an alt text for every stored picture (``alt_text``).
+of pyproject.toml), folds labelled "Solution (code)" or "Code", and an alt text for every stored picture (``alt_text``).
 """
 import argparse
 import json
@@ -94,9 +93,6 @@ def _notebook_table(paths):
     return "\n".join(lines) + "\n"
 
 
-# The harness comment that older notebooks carry on a cell's first line (nbval reads the cell tag
-# nbval-ignore-output now); the site never shows it
-_HARNESS_LINE = re.compile(r"\A[ \t]*#\s*NBVAL_[A-Z_]+\b[^\n]*\n?")
 
 _TEX_WORDS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "theta": "θ",
@@ -236,7 +232,6 @@ def _site_notebook(nb, name, repository_url, statics=()):
         if cell["cell_type"] != "code":
             cells.append(cell)
             continue
-        cell["source"] = _HARNESS_LINE.sub("", source)
         options = cell["metadata"].setdefault("mystnb", {})
         solution = "solution" in tags or "### BEGIN SOLUTION" in source
         if solution:

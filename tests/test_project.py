@@ -112,6 +112,11 @@ def test_notebook_hygiene(path):
         has_widget = any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell["outputs"])
         if has_widget:
             assert any("image/png" in o.get("data", {}) for o in cell["outputs"]), f"widget cell {i} has no static image"
+            # a live widget's view differs from run to run: nbval skips its outputs by the cell tag
+            assert "nbval-ignore-output" in cell["metadata"].get("tags", []), f"widget cell {i} lacks the nbval-ignore-output tag"
+    for i, cell in enumerate(nb["cells"]):
+        # harness instructions live in cell tags, never in what a reader sees
+        assert "NBVAL_" not in "".join(cell["source"]), f"cell {i} carries a '# NBVAL_...' comment: use the nbval-ignore-output tag"
     assert path.stat().st_size < 3 * 1024 * 1024
     md = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
     first, text = md[0], "\n".join(md)
@@ -163,10 +168,11 @@ def _version_leaks(text):
 
 
 def _compared_outputs(nb):
-    """(cell number, text) of every output nbval compares: not in NBVAL_IGNORE_OUTPUT cells, not images."""
+    """(cell number, text) of every output nbval compares: not in cells tagged nbval-ignore-output or nbval-skip,
+    not images."""
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
     for i, cell in enumerate(code, 1):
-        if "NBVAL_IGNORE_OUTPUT" in "".join(cell["source"]) or "NBVAL_SKIP" in "".join(cell["source"]):
+        if {"nbval-ignore-output", "nbval-skip"} & set(cell["metadata"].get("tags", [])):
             continue
         for out in cell["outputs"]:
             if "text" in out:
