@@ -103,7 +103,9 @@ MEASURE_SLIDE = r"""() => {
             items.push({kind: 'math', px, words: 1, heading, display, rects});
         } else if (node.tagName === 'PRE') {
             const text = node.textContent;
-            items.push({kind: 'pre', px, words: text.split(/\s+/).filter(w => /[\p{L}\p{N}]/u.test(w)).length, heading, text, rects});
+            // a result line wider than its box is cut off (the box does not wrap): the box's own rectangle fits, its text does not
+            const clipped = node.scrollWidth > node.clientWidth + 1;
+            items.push({kind: 'pre', px, words: text.split(/\s+/).filter(w => /[\p{L}\p{N}]/u.test(w)).length, heading, text, rects, clipped});
         } else {
             const r = rects[0];
             const natural = node.tagName === 'IMG' ? node.naturalWidth : 0;
@@ -115,6 +117,7 @@ MEASURE_SLIDE = r"""() => {
         }
     }
     const out = [], under = [];
+    for (const it of items) if (it.clipped) out.push(`pre ${it.text.slice(0, 40)}: a line wider than its box, cut off`);
     for (const it of items) for (const r of it.rects) {
         if (r.left < frame.left - 1 || r.top < frame.top - 1 || r.right > frame.right + 1 || r.bottom > frame.bottom + 1)
             out.push(`${it.kind} ${(it.text || it.name || '').slice(0, 40)} at (${Math.round(r.left)},${Math.round(r.top)})-(${Math.round(r.right)},${Math.round(r.bottom)})`);
@@ -414,6 +417,12 @@ def test_the_checks_can_fail(decks_built, deck_origin, offline):
             p.textContent = 'under the arrows and beyond'; s.appendChild(p); }""")
         r = page.evaluate(MEASURE_SLIDE)
         assert r["overflow"] and r["under_controls"], "overflow or text under the arrows went unnoticed"
+        # a result line too long for its box (the box stays inside the slide; its text is cut off at the box's edge)
+        page.evaluate("""() => { const s = Reveal.getCurrentSlide(); [...s.querySelectorAll('p')].forEach(p => p.remove());
+            const pre = document.createElement('pre'); pre.className = 'result';
+            pre.textContent = 'ln p after each of the first iterations: ' + '-1234.5678 '.repeat(12); s.appendChild(pre); }""")
+        r = page.evaluate(MEASURE_SLIDE)
+        assert any("cut off" in o for o in r["overflow"]), f"a cut-off result line went unnoticed: {r['overflow']}"
         # a figure shown at half its size: a quarter of its area, its tick labels at half their size
         fig_k = next(i for i, rec in enumerate(records) if any(f["tickPx"] for f in rec["figures"]))
         page.evaluate(f"""() => {{ const i = Reveal.getIndices(Reveal.getSlides()[{fig_k}]); Reveal.slide(i.h, i.v || 0);
@@ -485,6 +494,12 @@ def test_print_view_keeps_the_slides(decks_built, deck_origin, offline):
         for d in built:
             page.goto(f"{deck_origin}/{d['stem']}.html?print-pdf", wait_until="load")
             page.evaluate(DECK_READY)
+            # reveal.js lays the print pages out after it reports ready (it waits for images): wait for them
+            try:
+                page.wait_for_function("(n) => document.querySelectorAll('.pdf-page').length >= n", arg=d["n_slides"],
+                                       timeout=30_000)
+            except Exception:
+                pass  # the count assertion below names what is missing
             pages = page.evaluate(PRINT_VIEW)
             assert len(pages) == d["n_slides"], f"{d['stem']}: {len(pages)} print pages for {d['n_slides']} slides"
             wrong = [(p["k"] + 1, p["height"], p["bad"][:2]) for p in pages if p["bad"] or abs(p["height"] - 720) > 1]
