@@ -1,4 +1,7 @@
 """A JupyterLab server on 127.0.0.1 and Debian's Chromium, both fully isolated in temporary folders."""
+import contextlib
+import functools
+import http.server
 import json
 import os
 import pathlib
@@ -6,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -112,9 +116,34 @@ def browser_context(lab, playwright_session, tmp_path_factory):
     context.close()
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serving(folder):
+    """Serve a built folder (the website, the decks) over HTTP on 127.0.0.1; yield its origin."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
-def static_browser(playwright_session):
-    """Chromium for static pages (the website and the slides): no JupyterLab needed."""
-    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
+def offline_browser(playwright_session):
+    """Chromium for static pages that can reach 127.0.0.1 only: every other host goes through a proxy that refuses.
+
+    The proxy is a port bound here and never listened on; Chromium never sends loopback requests
+    to a proxy. Blocking there, rather than intercepting every request with page.route (which
+    turns the browser's cache off), spares each page fetching MathJax and its fonts again.
+    """
+    with socket.socket() as refuse:
+        refuse.bind(("127.0.0.1", 0))
+        proxy = f"--proxy-server=http://127.0.0.1:{refuse.getsockname()[1]}"
+        browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [proxy])
+        yield browser
+        browser.close()

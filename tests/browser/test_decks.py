@@ -23,21 +23,17 @@ px). ``measure_deck`` also measures the earlier nbconvert decks (MathJax 2), for
 comparison of issue 20. Screenshots: tests/browser/screenshots/deck_*.png (a derivation slide with
 its fragments shown, a figure slide, a slide at 1024x768, the index).
 """
-import functools
-import http.server
 import json
 import pathlib
 import re
 import shutil
-import socket
 import statistics
 import sys
-import threading
 import unicodedata
 
 import pytest
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serving
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DECK_SOURCES = sorted((ROOT / "book" / "decks").glob("[0-9][0-9]_*.md"))
@@ -214,34 +210,10 @@ def decks_built(tmp_path_factory, playwright_session):
     return out, built
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(folder):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 @pytest.fixture(scope="module")
 def deck_origin(decks_built):
-    server = serve(decks_built[0])
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def offline(playwright_session):
-    """Chromium that reaches 127.0.0.1 only (other hosts go to a proxy port nobody listens on)."""
-    with socket.socket() as refuse:
-        refuse.bind(("127.0.0.1", 0))
-        browser = playwright_session.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS + [f"--proxy-server=http://127.0.0.1:{refuse.getsockname()[1]}"])
-        yield browser
-        browser.close()
+    with serving(decks_built[0]) as o:
+        yield o
 
 
 # -------------------------------------------------------------------------------- tests --
@@ -298,12 +270,12 @@ def test_deck_errors_name_the_deck_slide_and_cell(tmp_path):
     assert "Exercise" in page and "1.1" in page and "The Hessian at the MLE" in page
 
 
-def test_decks_in_chromium(decks_built, deck_origin, offline):
+def test_decks_in_chromium(decks_built, deck_origin, offline_browser):
     out, built = decks_built
     SCREENSHOTS.mkdir(exist_ok=True)
     failures, lines, shots = [], [], {}
     for width, height in SIZES:
-        page = offline.new_page(viewport={"width": width, "height": height})
+        page = offline_browser.new_page(viewport={"width": width, "height": height})
         outside, errors = [], []
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(deck_origin) and not r.url.startswith("data:") else None)
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -395,9 +367,9 @@ def _screenshot(page, k, path, name, fragments=None):
     return f"{path.name} ({name}, slide {k + 1})"
 
 
-def test_the_checks_can_fail(decks_built, deck_origin, offline):
+def test_the_checks_can_fail(decks_built, deck_origin, offline_browser):
     """The measuring code sees small text, overflow, a title-only slide, a colon ending and a small figure."""
-    page = offline.new_page(viewport={"width": 1280, "height": 720})
+    page = offline_browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         name = decks_built[1][0]["stem"]
         records = measure_deck(page, f"{deck_origin}/{name}.html")
@@ -442,10 +414,10 @@ def test_the_checks_can_fail(decks_built, deck_origin, offline):
         assert not CODE_IN_NOTES.search(words), words
 
 
-def test_speaker_view_mid_deck_shows_math(decks_built, deck_origin, offline):
+def test_speaker_view_mid_deck_shows_math(decks_built, deck_origin, offline_browser):
     """Open a deck on a slide with math, press S: the speaker view's current-slide frame shows typeset math."""
     out, built = decks_built
-    page = offline.new_page(viewport={"width": 1280, "height": 720})
+    page = offline_browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         name = built[0]["stem"]
         records = measure_deck(page, f"{deck_origin}/{name}.html")
@@ -485,11 +457,11 @@ PRINT_VIEW = """() => [...document.querySelectorAll('.pdf-page')].map((page, k) 
 })"""
 
 
-def test_print_view_keeps_the_slides(decks_built, deck_origin, offline):
+def test_print_view_keeps_the_slides(decks_built, deck_origin, offline_browser):
     """The print view (?print-pdf, what the handouts print): one page of 1280x720 per slide, every slide's
     content inside its page and off its edge (reveal.js's print style would drop the slide's padding)."""
     out, built = decks_built
-    page = offline.new_page(viewport={"width": 1280, "height": 720})
+    page = offline_browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         for d in built:
             page.goto(f"{deck_origin}/{d['stem']}.html?print-pdf", wait_until="load")
@@ -550,13 +522,10 @@ if __name__ == "__main__":
     from playwright.sync_api import sync_playwright
 
     folder = pathlib.Path(sys.argv[1])
-    server = serve(folder)
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    with sync_playwright() as p:
+    with serving(folder) as origin, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         for deck in sorted(folder.glob("[0-9][0-9]_*.html")):
             records = measure_deck(page, f"{origin}/{deck.name}")
             print(format_summary(deck.name.split(".")[0], summary(records)), flush=True)
         browser.close()
-    server.shutdown()

@@ -17,20 +17,16 @@ once per session.
 Screenshots go to tests/browser/screenshots/: the landing page, notebook 04 (its M-step
 equations at 390 px), a figure with its alt text.
 """
-import functools
 import html as html_lib
-import http.server
 import importlib.util
 import json
 import pathlib
 import re
-import socket
-import threading
 import time
 
 import pytest
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from .conftest import SCREENSHOTS, serving
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -176,36 +172,10 @@ def built(tmp_path_factory):
     return out
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def origin(built):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def offline_browser(playwright_session):
-    """Chromium that can reach 127.0.0.1 only: every other host goes through a proxy that refuses.
-
-    The proxy is a port bound here and never listened on; Chromium never sends loopback requests
-    to a proxy. Blocking there, rather than intercepting every request with page.route (which
-    turns the browser's cache off), spares each page fetching MathJax and its fonts again: a
-    third of the time of the two browser tests.
-    """
-    with socket.socket() as refuse:
-        refuse.bind(("127.0.0.1", 0))
-        proxy = f"--proxy-server=http://127.0.0.1:{refuse.getsockname()[1]}"
-        browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [proxy])
-        yield browser
-        browser.close()
+    with serving(built) as o:
+        yield o
 
 
 class Policed:

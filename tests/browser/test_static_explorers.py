@@ -21,20 +21,16 @@ Screenshots: tests/browser/screenshots/static_explorer_midplay.png (1366 px) and
 static_explorer_midplay_390.png (390 px), notebook 04's explorer while it plays.
 """
 import base64
-import functools
-import http.server
 import importlib.util
 import json
 import pathlib
 import re
-import socket
 import sys
-import threading
 
 import pytest
 
 from ..figcompare import raster_differences
-from .conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from .conftest import SCREENSHOTS, serving
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -62,30 +58,10 @@ def site(tmp_path_factory):
     return out
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def origin(site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_session):
-    """Chromium whose requests to any other host go to a proxy port that nobody listens on."""
-    with socket.socket() as refuse:
-        refuse.bind(("127.0.0.1", 0))
-        proxy = f"--proxy-server=http://127.0.0.1:{refuse.getsockname()[1]}"
-        chromium = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [proxy])
-        yield chromium
-        chromium.close()
+    with serving(site) as o:
+        yield o
 
 
 def _explorer_ids(page_html):
@@ -178,8 +154,8 @@ def _press_and_probe(page, root, key):
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v[0]}x{v[1]}")
-def test_static_explorers_work_by_keyboard_with_no_outside_request(site, origin, browser, viewport):
-    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+def test_static_explorers_work_by_keyboard_with_no_outside_request(site, origin, offline_browser, viewport):
+    page = offline_browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     requests, errors = [], []
     page.on("request", lambda r: requests.append(r.url))
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -265,8 +241,8 @@ FOLLOWS = """() => {
 }"""
 
 
-def test_no_press_play_above_a_still(site, origin, browser):
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
+def test_no_press_play_above_a_still(site, origin, offline_browser):
+    page = offline_browser.new_page(viewport={"width": 1366, "height": 768})
     found = 0
     try:
         for nb_path in NOTEBOOKS:
