@@ -25,7 +25,7 @@ class Explorer:
 
     Subclasses set ``self.controls`` (a list of widgets) and ``self.animated``
     (the artists that change with the controls), implement ``_state()`` (a
-    hashable key of what is shown) and ``_draw()`` (update the animated artists
+    hashable key of what is shown; by default the value of ``self.slider``) and ``_draw()`` (update the animated artists
     in place for that state), then call ``_finish()``.
 
     Rendering uses blitting: the static part of the figure (axes, ticks,
@@ -211,6 +211,9 @@ class Explorer:
         kept = self._tour_indices(len(values), here, max_frames)
         steps = [(self._tour_label(values[i]), lambda v=values[i]: setattr(control, "value", v)) for i in kept]
         return steps, kept.index(here), lambda: setattr(control, "value", now)
+
+    def _state(self):
+        return self.slider.value
 
     def _main_control(self):
         return self.slider

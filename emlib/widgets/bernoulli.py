@@ -44,9 +44,6 @@ class BernoulliAnimator(Explorer):
     def _tour_label(self, t):
         return f"iteration {t} of {len(self.history) - 1}"
 
-    def _state(self):
-        return self.slider.value
-
     def _draw(self):
         t = self.slider.value
         params = self.history[t]

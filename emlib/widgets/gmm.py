@@ -472,9 +472,6 @@ class EMAnimator(Explorer):
     def _tour_label(self, k):
         return f"half-step {k} of {self.n_frames - 1}: {self.picture.step_of(k)[2]}"
 
-    def _state(self):
-        return self.slider.value
-
     def _draw(self):
         self.picture.show(self.slider.value)
 
@@ -527,9 +524,6 @@ class StartExplorer(Explorer):
 
     def _tour_label(self, i):
         return f"{self.slider.description} {i} (of 0 to {len(self.runs) - 1}): final ln p = {self.final[i]:.2f}"
-
-    def _state(self):
-        return self.slider.value
 
     def _draw(self):
         i = self.slider.value
@@ -586,9 +580,6 @@ class KExplorer(Explorer):
 
     def _tour_label(self, K):
         return f"K = {K}"
-
-    def _state(self):
-        return self.slider.value
 
     def _draw(self):
         K = self.slider.value
@@ -672,9 +663,6 @@ class HardeningExplorer(Explorer):
         K, D = self.means.shape
         params = GMMParams(np.full(K, 1.0 / K), self.means, np.broadcast_to(eps * np.eye(D), (K, D, D)))
         return e_step(self.X, params)
-
-    def _state(self):
-        return self.slider.value
 
     def _draw(self):
         eps = self.slider.value

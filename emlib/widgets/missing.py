@@ -156,9 +156,6 @@ class MissingDataExplorer(Explorer):
     def _tour_label(self, k):
         return f"{100 * self.fractions[k]:.0f}% of the entries missing"
 
-    def _state(self):
-        return self.slider.value
-
     def _draw(self):
         k = self.slider.value
         i, j = self.dims

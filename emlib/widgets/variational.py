@@ -77,9 +77,6 @@ class VBAnimator(Explorer):
     def _tour_label(self, t):
         return f"iteration {t} of {len(self.history) - 1}"
 
-    def _state(self):
-        return self.slider.value
-
     def _draw(self):
         t = self.slider.value
         post = self.history[t]
