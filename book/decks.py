@@ -47,12 +47,14 @@ EXERCISE_PLAN = BOOK / "kit" / "exercises.toml"
 
 FORMAT = """A deck file: front matter (notebook, title, subtitle) between '---' lines; '## Title' starts a
 slide; a line '+++' starts the next fragment; 'Note:' starts the speaker notes (to the next '## ');
-{{output: cell-id}} the stored text output of that notebook cell (optionally {{output: cell-id lines=2-3}},
-only those lines, counted from 1); {{figure: name}} a figure recipe (--figures lists them);
+{{output: cell-id}} the stored text output of that notebook cell (optionally
+{{output: cell-id lines=2-3 first="max |slope|"}}: only those lines, counted from 1, and the first of them must
+start with the quoted text, so that a notebook printing one more line stops the build instead of shifting
+the slide's numbers); {{figure: name}} a figure recipe (--figures lists them);
 {{picture: cell-id}} the figure of that notebook cell (it must have stored a picture), re-drawn for projection
 by running the notebook's code up to it. A slide titled 'Exercises' receives the list
 of the notebook's exercises ({{exercises}} marks where; else after its text); without one the builder
-adds it. See /work/notes/deck_format.md."""
+adds it."""
 
 # --- the slide geometry (CSS pixels of a 1280x720 slide) -------------------------------------
 SLIDE_W, SLIDE_H = 1280, 720
@@ -572,15 +574,22 @@ class Deck:
     def directive(self, kind, arg, slide):
         where = self.where(slide)
         if kind == "output":
-            m = re.fullmatch(r"(\S+)(?:\s+lines\s*=\s*(\d+)(?:\s*-\s*(\d+))?)?", arg)
+            m = re.fullmatch(r'(\S+)(?:\s+lines\s*=\s*(\d+)(?:\s*-\s*(\d+))?(?:\s+first\s*=\s*"([^"]+)")?)?', arg)
             if not m:
                 raise DeckError(f"{where}: cannot read {{{{output: {arg}}}}}")
             text = stored_text_output(cell_by_id(self.nb, m.group(1), where), where)
             if m.group(2):
+                if m.group(4) is None:
+                    raise DeckError(f'{where}: {{{{output: {arg}}}}} selects lines by number; add first="..." '
+                                    "(the text its first line starts with)")
                 lines = text.splitlines()
                 a, b = int(m.group(2)), int(m.group(3) or m.group(2))
                 if not 1 <= a <= b <= len(lines):
                     raise DeckError(f"{where}: cell {m.group(1)!r} has {len(lines)} output lines, not {a}-{b}")
+                if not lines[a - 1].lstrip().startswith(m.group(4)):
+                    found = [i + 1 for i, line in enumerate(lines) if line.lstrip().startswith(m.group(4))]
+                    raise DeckError(f"{where}: line {a} of cell {m.group(1)!r}'s output is {lines[a - 1]!r}, which "
+                                    f"does not start with {m.group(4)!r}" + (f" (line {found[0]} does)" if found else ""))
                 text = "\n".join(lines[a - 1:b])
             return f'<pre class="result" data-cell="{html.escape(m.group(1))}">{html.escape(text)}</pre>'
         if kind == "figure":

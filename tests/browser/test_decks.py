@@ -233,7 +233,8 @@ def test_every_notebook_deck_is_built(decks_built):
 
 
 def test_deck_errors_name_the_deck_slide_and_cell(tmp_path):
-    """A reference to a missing cell, a missing figure recipe and a slide without notes fail the build
+    """A reference to a missing cell, a missing figure recipe, a slide without notes and output lines that are not the
+    ones the deck names fail the build
     with a message that says where."""
     decks = _load("decks")
     nb = ROOT / "notebooks" / "01_gaussian_mle.ipynb"
@@ -246,7 +247,11 @@ def test_deck_errors_name_the_deck_slide_and_cell(tmp_path):
              ("## Fig\n\n{{figure: fig99}}\n\nNote:\nSay: x.\n", ["Fig", "fig99"]),
              ("## Quiet\n\nText.\n", ["Quiet", "speaker notes"]),
              ("## Pic\n\n{{picture: cell-03}}\n\nNote:\nSay: x.\n", ["cell-03", "no stored PNG"]),
-             ("## Lines\n\n{{output: cell-03 lines=5-9}}\n\nNote:\nSay: x.\n", ["Lines", "cell-03", "not 5-9"])]
+             ("## Lines\n\n{{output: cell-03 lines=5-9 first=\"x\"}}\n\nNote:\nSay: x.\n", ["Lines", "cell-03", "not 5-9"]),
+             # lines chosen by number must say what their first line starts with, so that a shifted output stops the build
+             ("## Bare\n\n{{output: cell-05 lines=4}}\n\nNote:\nSay: x.\n", ["Bare", "cell-05 lines=4", 'first="..."']),
+             ("## Shift\n\n{{output: cell-05 lines=3-4 first=\"integral of exp(ln N) over x, derived above\"}}\n\nNote:\nSay: x.\n",
+              ["Shift", "line 3 of cell 'cell-05'", "does not start with", "(line 4 does)"])]
     for body, words in cases:
         (src / "01_gaussian_mle.md").write_text(head + body, encoding="utf-8")
         with pytest.raises(decks.DeckError) as err:
