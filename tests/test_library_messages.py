@@ -147,14 +147,18 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("i", range(len(CASES)))
-def test_message_names_the_argument(i):
-    call, name, phrase = CASES[i]
+def assert_message_names(call, name, phrase):
+    """call() raises a ValueError whose message starts with the argument's name and contains phrase."""
     with pytest.raises(ValueError) as err:
         call()
     message = str(err.value)
     assert re.match(re.escape(name) + r"(\b|(?=[ (.]))", message), f"the message should start with {name!r}: {message!r}"
     assert phrase in message, message
+
+
+@pytest.mark.parametrize("i", range(len(CASES)))
+def test_message_names_the_argument(i):
+    assert_message_names(*CASES[i])
 
 
 def test_shape_message_has_no_hint_beyond_1d():
