@@ -48,3 +48,12 @@ source_mutant(
     find="s * fit5c.posterior.nu[1] * np.eye(2)",
     replace="s * np.eye(2)",
 )
+
+source_mutant(
+    "nb10_shift_never_written",
+    "section 4: the shifted row of q(Z) is computed but never written back, so every finite difference along it is 0 "
+    "and the stationarity check of q(Z) passes at any q(Z); only the check that the slip's q(Z) shows a slope can fail",
+    notebook="10",
+    find="out = r.copy(); out[n] = np.exp(lr - np.logaddexp.reduce(lr))",
+    replace="out = r.copy()",
+)
