@@ -57,3 +57,13 @@ source_mutant(
     find="out = r.copy(); out[n] = np.exp(lr - np.logaddexp.reduce(lr))",
     replace="out = r.copy()",
 )
+
+source_mutant(
+    "nb10_count_alpha_not_N_k",
+    "section 5: the components kept counted by alpha_k > 1 instead of N_k = alpha_k - alpha0 > 1 (the prior count taken "
+    "for data, which Exercise 10.6 warns about); at alpha0 = 1 every emptied component has alpha_k ~ 1.1, so the count "
+    "of two must fail",
+    notebook="10",
+    find="kept[a0] = int(np.sum(f.posterior.alpha - a0 > 1.0))",
+    replace="kept[a0] = int(np.sum(f.posterior.alpha > 1.0))",
+)
