@@ -22,8 +22,9 @@ factor, so the ELBO never decreases.  ``elbo_terms`` computes it in full.
 Numerics: W_k is stored through its inverse W_k^-1 (the matrix that the update
 PRML 10.62 produces) and only its Cholesky factor L_k (W_k^-1 = L_k L_k^T) is
 used: ln|W_k| = -2 sum ln diag L_k and (x - m)^T W_k (x - m) = |L_k^-1 (x - m)|^2
-by a solve.  No matrix is inverted.  The digamma function psi and ln Gamma are
-computed here in numpy (no scipy).
+by a solve.  No matrix is inverted.  The digamma function psi is computed here
+in numpy (recurrence, then the asymptotic series) and ln Gamma by the standard
+library's math.lgamma, entry by entry (no scipy).
 
 Shapes: N points, D dimensions, K components.
 """
