@@ -61,3 +61,12 @@ source_mutant(
     find="missing_em(Z, tol=1e-10).params.mean[0] - Y[:, 0].mean()",
     replace="missing_em(Z[:, [0, 2]], tol=1e-10).params.mean[0] - Y[:, 0].mean()",
 )
+
+source_mutant(
+    "nb09_bound_without_trace",
+    "section 6: the notebook's own E_q[ln p(x_n | theta)] without tr(Sigma^-1 C~_n), the uncertainty of q forgotten in "
+    "the expected log density; L + KL = ln p must then fail (the KL values alone, 0 at the posterior and >= 0, would not notice)",
+    notebook="09",
+    find="tr = np.trace(np.linalg.solve(cov, C_t)) if trace_term else 0.0",
+    replace="tr = 0.0",
+)
