@@ -41,3 +41,10 @@ source_mutant("nb06_unpaired_se", "the standard error of a held-out difference c
               notebook=NB, find="se = {K: delta[K].std(ddof=1) * np.sqrt(len(test)) for K in Ks}",
               replace="se = {K: np.sqrt((log_density(test, fits[3]).var(ddof=1) + log_density(test, fits[K]).var(ddof=1)) "
                       "* len(test)) for K in Ks}")
+
+# section 2: the Jacobian's differences; the gap check (kept / dropped singular values > 1e6) needs the fourth-order scheme
+source_mutant("nb06_jacobian_second_order", "the Jacobian of section 2 by central differences of second order "
+              "(f(x + h) - f(x - h)) / 2h instead of the fourth-order scheme the text states (the rank stays right; "
+              "the singular values of the null directions rise from rounding level to h^2)",
+              notebook=NB, find="cols.append((8 * (f(raw + e) - f(raw - e)) - (f(raw + 2 * e) - f(raw - 2 * e))) / (12 * h))",
+              replace="cols.append((f(raw + e) - f(raw - e)) / (2 * h))")
