@@ -6,6 +6,7 @@
     python -m mutation.run --mutants kl_swapped  # only these mutants (prints, writes nothing)
     python -m mutation.run --smoke               # one mutant per notebook, stop at the first failing cell
     python -m mutation.run --notebooks 06 --update   # re-run one notebook and merge it into the report
+    python -m mutation.run --notebooks 03 --per-assert  # which mutants fail each assert statement (prints)
 
 A notebook is run with nbclient in a fresh kernel. A library mutant is installed by an extra first
 cell (``mutation.install(name)``) before the notebook imports anything; a source mutant edits one
@@ -13,6 +14,12 @@ line of one code cell. Every cell runs (``allow_errors``), and each cell whose e
 recorded: a cell *kills* a mutant when it raises ``AssertionError`` (a check failed); any other
 exception (emlib refusing the wrong numbers, say) also counts as the mutant being detected, and the
 report marks it as a crash.
+
+``--per-assert`` looks closer than a cell: every top-level ``assert`` statement of a cell (not those
+inside a function the cell defines) is rewritten to record its failure and go on, so that the asserts
+after a failed one still run; it prints, for every assert statement, the mutants that fail it, and the
+asserts that no mutant fails. A cell that fails under a mutant can hold such an assert beside the one
+that failed; the per-cell bar cannot see it.
 
 The bars (``--check``):
   1. every mutant is detected in every notebook that teaches the step it breaks (``teaches``);
@@ -22,6 +29,7 @@ The bars (``--check``):
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import pathlib
@@ -75,7 +83,54 @@ def _apply_source_mutant(nb, m):
     return hits[0]
 
 
-def execute(key, mutant_name, stop_early=False, timeout=600):
+RECORD = "__mutation_assert_failed__"
+
+
+class _RecordAsserts(ast.NodeTransformer):
+    """``assert test, msg`` -> ``if not (test): __mutation_assert_failed__(cell, line)``, outside function bodies."""
+
+    def __init__(self, cell):
+        self.cell = cell
+
+    def visit_FunctionDef(self, node):  # a function's asserts keep raising: callers may rely on them
+        return node
+
+    # asserts under try (an except may expect them to raise) also keep raising
+    visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = visit_Try = visit_TryStar = visit_FunctionDef
+
+    def visit_Assert(self, node):
+        call = ast.Call(func=ast.Name(RECORD, ast.Load()),
+                        args=[ast.Constant(self.cell), ast.Constant(node.lineno)], keywords=[])
+        return ast.copy_location(ast.If(test=ast.UnaryOp(ast.Not(), node.test), body=[ast.Expr(call)], orelse=[]), node)
+
+
+def top_level_asserts(source):
+    """Line numbers (from 1) and text of a cell's assert statements outside function bodies; {} if it is not Python."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics
+        return {}
+    found = {}
+
+    class Finder(_RecordAsserts):
+        def visit_Assert(self, node):
+            found[node.lineno] = source.splitlines()[node.lineno - 1].strip()[:90]
+            return node
+
+    Finder(None).visit(tree)
+    return found
+
+
+def _record_asserts(nb, offset):
+    """Rewrite the asserts of every code cell (cell index counted without the first ``offset`` cells)."""
+    for i, cell in enumerate(nb.cells[offset:]):
+        if cell.cell_type != "code" or not top_level_asserts(cell.source):
+            continue
+        tree = ast.fix_missing_locations(_RecordAsserts(i).visit(ast.parse(cell.source)))
+        cell.source = ast.unparse(tree)
+
+
+def execute(key, mutant_name, stop_early=False, timeout=600, per_assert=False):
     """Run notebook ``key`` under ``mutant_name`` (None: clean). Returns a dict of what raised where."""
     import nbformat
     from nbclient import NotebookClient
@@ -90,11 +145,18 @@ def execute(key, mutant_name, stop_early=False, timeout=600):
     m = MUTANTS.get(mutant_name) if mutant_name else None
     if m is not None and m.kind == "source":
         mutated_cell = _apply_source_mutant(nb, m)
-    elif m is not None:
-        setup = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-                 f"import mutation; mutation.install({mutant_name!r})")
-        nb.cells.insert(0, nbformat.v4.new_code_cell(setup))
+    setup = []
+    if m is not None and m.kind != "source":
+        setup.append(f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+                     f"import mutation; mutation.install({mutant_name!r})")
+    if per_assert:
+        setup.append(f"{RECORD}_list = []\ndef {RECORD}(cell, line):\n    {RECORD}_list.append((cell, line))")
+    if setup:
+        nb.cells.insert(0, nbformat.v4.new_code_cell("\n".join(setup)))
         offset = 1
+    if per_assert:
+        _record_asserts(nb, offset)
+        nb.cells.append(nbformat.v4.new_code_cell(f"import json; print('{RECORD}', json.dumps({RECORD}_list))"))
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=not stop_early,
@@ -105,6 +167,13 @@ def execute(key, mutant_name, stop_early=False, timeout=600):
     except CellExecutionError:
         pass
     seconds = time.perf_counter() - t0
+    failed_asserts = None
+    if per_assert:
+        text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []))
+        if RECORD not in text:
+            raise RuntimeError(f"notebook {key} under {mutant_name}: the per-assert record was not printed")
+        failed_asserts = sorted({tuple(x) for x in json.loads(text.split(RECORD, 1)[1])})
+        nb.cells.pop()
     errors = []
     for i, cell in enumerate(nb.cells):
         if i < offset or cell.cell_type != "code":
@@ -115,12 +184,16 @@ def execute(key, mutant_name, stop_early=False, timeout=600):
                 break
     if offset and errors and errors[0]["cell"] < 0:
         raise RuntimeError(f"mutant {mutant_name} failed to install: {errors[0]}")
-    return {"notebook": key, "mutant": mutant_name, "errors": errors, "seconds": round(seconds, 1),
-            "mutated_cell": mutated_cell}
+    res = {"notebook": key, "mutant": mutant_name, "errors": errors, "seconds": round(seconds, 1),
+           "mutated_cell": mutated_cell}
+    if per_assert:
+        res["failed_asserts"] = failed_asserts
+    return res
 
 
 def _job(args):
-    return execute(*args)
+    key, name, stop_early, per_assert = args
+    return execute(key, name, stop_early, per_assert=per_assert)
 
 
 def plan(keys=None, names=None):
@@ -138,12 +211,14 @@ def plan(keys=None, names=None):
     return runs
 
 
-def run_all(runs, jobs, stop_early=False):
+def run_all(runs, jobs, stop_early=False, per_assert=False):
     results = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for res in pool.map(_job, [(k, n, stop_early) for k, n in runs]):
+        for res in pool.map(_job, [(k, n, stop_early, per_assert) for k, n in runs]):
             first = res["errors"][0] if res["errors"] else None
             where = f"cell {first['cell']} {first['ename']}" if first else "SURVIVED"
+            if per_assert:
+                where = f"{len(res['failed_asserts'])} asserts failed; " + ("" if not first else where)
             print(f"  {res['notebook']} {res['mutant'] or '(clean)':32s} {where:34s} {res['seconds']:6.1f} s", flush=True)
             results.append(res)
     return results
@@ -177,6 +252,38 @@ def evaluate(results):
             if not killed and not tagged:
                 idle.append((key, i))
     return survivors, cells, idle
+
+
+def evaluate_per_assert(results, keys):
+    """Print, per assert statement, the mutants that fail it; return the untagged asserts that none fails."""
+    import nbformat
+
+    from mutation.catalogue import MUTANTS
+
+    failed = {}
+    survivors = []
+    for r in results:
+        if r["mutant"] is None:
+            continue
+        for cell, line in r["failed_asserts"]:
+            failed.setdefault((r["notebook"], cell, line), set()).add(r["mutant"])
+        if not r["errors"] and not r["failed_asserts"] and r["notebook"] in MUTANTS[r["mutant"]].teaches:
+            survivors.append((r["notebook"], r["mutant"]))
+    idle = []
+    for key in keys:
+        nb = nbformat.read(notebooks()[key], as_version=4)
+        print(f"notebook {key}: assert statements and the mutants that fail them")
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            tagged = IDENTITY_TAG in cell.metadata.get("tags", [])
+            for line, text in top_level_asserts(cell.source).items():
+                killers = sorted(failed.get((key, i, line), ()))
+                mark = "identity" if tagged and not killers else ", ".join(killers) or "NOTHING"
+                print(f"  cell {i:3d} line {line:3d}  {text[:60]:60s}  {mark}")
+                if not killers and not tagged:
+                    idle.append((key, i, line, text))
+    return survivors, idle
 
 
 def write_report(results, seconds, jobs):
@@ -255,6 +362,8 @@ def main(argv=None):
     ap.add_argument("--check", action="store_true", help="exit 1 unless every bar is met")
     ap.add_argument("--smoke", action="store_true", help="one mutant per notebook, stop at the first failure")
     ap.add_argument("--no-clean", action="store_true", help="skip the clean runs (a partial run)")
+    ap.add_argument("--per-assert", action="store_true",
+                    help="record every assert statement's failures (asserts go on after failing); prints only")
     ap.add_argument("--update", action="store_true",
                     help="with --notebooks: re-run those notebooks and merge them into kill_matrix.json and REPORT.md")
     args = ap.parse_args(argv)
@@ -270,6 +379,20 @@ def main(argv=None):
         return 1 if bad else 0
     runs = plan(keys, args.mutants)
     clean = [] if args.no_clean else [(k, None) for k in (keys or notebooks())]
+    if args.per_assert:
+        print(f"{len(runs)} mutant runs + {len(clean)} clean runs, {args.jobs} workers, per assert", flush=True)
+        results = run_all(clean + runs, args.jobs, per_assert=True)
+        broken = [r for r in results if r["mutant"] is None and (r["errors"] or r["failed_asserts"])]
+        for r in broken:
+            print(f"notebook {r['notebook']} fails without any mutant: {r['errors'][:1]} {r['failed_asserts'][:3]}")
+        if broken:
+            return 2
+        survivors, idle = evaluate_per_assert(results, keys or list(notebooks()))
+        print(f"{(time.perf_counter() - t0) / 60:.1f} min; survivors in teaching notebooks: {len(survivors)} {survivors}")
+        print(f"assert statements that no mutant fails (untagged cells): {len(idle)}")
+        for key, i, line, text in idle:
+            print(f"  {key} cell {i} line {line}: {text}")
+        return 1 if args.check and (survivors or idle) else 0
     print(f"{len(runs)} mutant runs + {len(clean)} clean runs, {args.jobs} workers", flush=True)
     results = run_all(clean + runs, args.jobs)
     broken = [r for r in results if r["mutant"] is None and r["errors"]]

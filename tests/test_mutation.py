@@ -115,3 +115,35 @@ def test_every_source_mutant_finds_its_line():
         if m.kind == "source":
             hits = sum(m.find in src for src in cells[m.notebook])
             assert hits == 1, f"source mutant {m.name}: its line occurs in {hits} code cells of notebook {m.notebook}"
+
+
+def test_per_assert_rewriting_records_and_goes_on():
+    """--per-assert: a failed top-level assert is recorded with its cell and line and the cell goes on;
+    asserts inside a function or a try keep raising (callers and except clauses rely on them);
+    a cell that is not Python (a magic) is left alone."""
+    import ast
+
+    from mutation.run import RECORD, _RecordAsserts, top_level_asserts
+
+    src = ("x = 1\n"
+           "assert x == 2, 'first'\n"
+           "for i in range(3):\n"
+           "    assert i < 1\n"
+           "def f():\n"
+           "    assert False, 'inside f'\n"
+           "try:\n"
+           "    assert False\n"
+           "except AssertionError:\n"
+           "    caught = True\n"
+           "assert x == 1\n"
+           "after = True\n")
+    assert list(top_level_asserts(src)) == [2, 4, 11]
+    assert top_level_asserts("%matplotlib inline\nassert False") == {}
+    code = ast.unparse(ast.fix_missing_locations(_RecordAsserts(7).visit(ast.parse(src))))
+    record = []
+    env = {RECORD: lambda cell, line: record.append((cell, line))}
+    exec(code, env)
+    assert record == [(7, 2), (7, 4), (7, 4)], record       # both failing loop passes, not the passing asserts
+    assert env["after"] and env["caught"]
+    with pytest.raises(AssertionError, match="inside f"):
+        env["f"]()
