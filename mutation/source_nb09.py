@@ -70,3 +70,12 @@ source_mutant(
     find="tr = np.trace(np.linalg.solve(cov, C_t)) if trace_term else 0.0",
     replace="tr = 0.0",
 )
+
+source_mutant(
+    "nb09_mstep_formula_over_N_minus_1",
+    "section 4: the notebook's own M-step formula with 1/(N - 1) in place of 1/N (the unbiased-covariance habit); "
+    "Sigma moves by about 0.004, so the random perturbations of about 1e-3 must find a larger Q (at 0.05 they did not)",
+    notebook="09",
+    find="Sigma_new = (diff.T @ diff + stats.cond_covs.sum(axis=0)) / N",
+    replace="Sigma_new = (diff.T @ diff + stats.cond_covs.sum(axis=0)) / (N - 1)",
+)
