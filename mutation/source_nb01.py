@@ -33,3 +33,25 @@ source_mutant(
     "the known mean mu (that is sigma^2_ML, which is biased)",
     notebook="01", find="np.mean((samples - mu_true) ** 2, axis=1)",
     replace="np.mean((samples - samples.mean(axis=1, keepdims=True)) ** 2, axis=1)")
+
+source_mutant(
+    "nb01_normaliser_exponent_no_2", "section 2's per-point log density with -(x - mu)^2 / sigma^2 where "
+    "-(x - mu)^2 / (2 sigma^2) belongs (the 2 of 2 sigma^2 forgotten; the density then integrates to 1/sqrt(2))",
+    notebook="01", find='"derived above": lambda t: -0.5 * np.log(2 * np.pi) - 0.5 * np.log(var0) - (t - mu0) ** 2 / (2 * var0)',
+    replace='"derived above": lambda t: -0.5 * np.log(2 * np.pi) - 0.5 * np.log(var0) - (t - mu0) ** 2 / var0')
+
+source_mutant(
+    "nb01_grid_axes_swapped", "section 3's best coarse node read as (mu index, sigma index), but the rows of "
+    "meshgrid(mus, sigmas) run over sigma: the fine window is centred on the wrong node",
+    notebook="01", find="i, j = np.unravel_index(np.argmax(brute_force_surface(x, mus_coarse, sigmas_coarse)), (200, 201))",
+    replace="j, i = np.unravel_index(np.argmax(brute_force_surface(x, mus_coarse, sigmas_coarse)), (200, 201))")
+
+source_mutant(
+    "nb01_matrix_derivative_sign", "section 6's d(a^T Sigma^-1 a)/d Sigma written +Sigma^-1 a a^T Sigma^-1, the minus "
+    "sign of d(Sigma^-1) = -Sigma^-1 dSigma Sigma^-1 lost",
+    notebook="01", find="derived = -np.outer(w, w)", replace="derived = np.outer(w, w)")
+
+source_mutant(
+    "nb01_cov_solution_n_minus_1", "Exercise 1.5's reference solution divides the scatter by N - 1 (the unbiased "
+    "estimate, not Sigma_ML)",
+    notebook="01", find="return centred.T @ centred / X.shape[0]", replace="return centred.T @ centred / (X.shape[0] - 1)")
