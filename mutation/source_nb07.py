@@ -27,3 +27,42 @@ source_mutant("nb07_ex73_unique_flattened", "Exercise 7.3's distinct points with
               notebook=NB, find="distinct = np.unique(X, axis=0)", replace="distinct = np.unique(X)")
 source_mutant("nb07_ex75_update_over_N", "Exercise 7.5's update step divided by N instead of N_k",
               notebook=NB, find="return (r.T @ X) / r.sum(axis=0)[:, None]", replace="return (r.T @ X) / len(X)")
+
+# section 1: the gap Delta_n and the closed form's weights
+source_mutant("nb07_gap_sorted_over_points", "section 1's squared distances sorted over the points (axis=0) instead of "
+              "over the means, so Delta_n is no gap to the nearest mean",
+              notebook=NB, find="d_sorted = np.sort(sq_dist(X, mu0), axis=1)",
+              replace="d_sorted = np.sort(sq_dist(X, mu0), axis=0)")
+source_mutant("nb07_closed_form_no_weights", "the closed-form odds without the weight ratio pi_far / pi_near (right for "
+              "equal weights only)",
+              notebook=NB, find="log_u = np.log((1 - r0) @ weights) - np.log(r0 @ weights) - gap / (2 * eps)",
+              replace="log_u = -gap / (2 * eps)")
+
+# the assignment step: argmax for argmin (every point to its farthest mean)
+source_mutant("nb07_assign_argmax", "the hard assignment r_nk with np.argmax of the distance (the farthest mean) "
+              "instead of np.argmin",
+              notebook=NB, find="np.argmin(sq_dist(X, means), axis=1)", replace="np.argmax(sq_dist(X, means), axis=1)")
+
+# section 2 and 3: the update steps
+source_mutant("nb07_kmeans_update_over_N", "section 2's plain k-means update divided by N instead of n_k",
+              notebook=NB, find="means = (r.T @ X) / r.sum(axis=0)[:, None]           # update step",
+              replace="means = (r.T @ X) / len(X)           # update step")
+source_mutant("nb07_update_sum_not_average", "section 3's k-means update without the division by n_k (the sum of the "
+              "cluster's points, not their average)",
+              notebook=NB, find="    means = (r.T @ X) / r.sum(axis=0)[:, None]\n    J_half.append",
+              replace="    means = r.T @ X\n    J_half.append")
+source_mutant("nb07_fd_same_side", "section 3's finite-difference gradient of J with means + e in both terms (a "
+              "copy-paste slip: the difference is 0, so 'the gradient vanishes' could not fail)",
+              notebook=NB, find="(J(X, r, means + e) - J(X, r, means - e))",
+              replace="(J(X, r, means + e) - J(X, r, means + e))")
+
+# exercises
+source_mutant("nb07_ex71_weights_forgotten", "Exercise 7.1's mixture built without its weights (gmm_eps falls back to "
+              "equal weights)",
+              notebook=NB, find="theta_b = gmm_eps(m_b, eps_b, w_b)", replace="theta_b = gmm_eps(m_b, eps_b)")
+source_mutant("nb07_ex73_bound_quarter", "Exercise 7.3's bound with min ||a - b||^2 / 4, one point's squared distance "
+              "to the midpoint (the other point of the pair forgotten), instead of / 2",
+              notebook=NB, find="pair_sq.min() / 2", replace="pair_sq.min() / 4", count=2)
+source_mutant("nb07_ex76_normalised_over_all", "Exercise 7.6's limit normalised by the sum of all weights instead of "
+              "the weights of the tied means",
+              notebook=NB, find="/ weights_ex[tied].sum()", replace="/ weights_ex.sum()")
