@@ -190,7 +190,7 @@ def _():
 
 
 @mutant("logjoint_no_log_pi", "ln p(x_n, z_n=k) without ln pi_k: the weights are forgotten in the E-step and "
-        "in ln p(X)", teaches=("02", "03", "04"), also=("05", "06"))
+        "in ln p(X)", teaches=("02", "03", "04"), also=("05", "06", "10"))
 def _():
     def factory(orig):
         def _log_joint_T(XT, weights, means, prec_chol):
@@ -202,7 +202,7 @@ def _():
 
 
 @mutant("logjoint_half_lost", "the Mahalanobis term without its 1/2: exp(-|x-mu|^2/eps) where exp(-|x-mu|^2/(2 eps)) "
-        "belongs (epsilon for 2 epsilon in the hard limit)", teaches=("02", "04", "07"), also=("03", "05"))
+        "belongs (epsilon for 2 epsilon in the hard limit)", teaches=("02", "04", "07"), also=("03", "05", "10"))
 def _():
     def factory(orig):
         def _log_joint_T(XT, weights, means, prec_chol):
@@ -217,7 +217,7 @@ def _():
 
 
 @mutant("logjoint_no_logdet", "ln p(x_n, z_n=k) without -1/2 ln|Sigma_k| (a broad and a narrow component "
-        "are weighed alike)", teaches=("02", "04"), also=("03", "05", "06"))
+        "are weighed alike)", teaches=("02", "04"), also=("03", "05", "06", "10"))
 def _():
     def factory(orig):
         def _log_joint_T(XT, weights, means, prec_chol):
@@ -736,6 +736,19 @@ def _():
         def _m_step(X, resp, prior):
             post = orig(X, resp, prior)
             return post._replace(W_inv=post.W_inv - prior.W0_inv[None] + 1e-12 * np.eye(X.shape[1])[None])
+
+        return _m_step
+
+    return {"emlib.variational:_m_step": factory}
+
+
+@mutant("vb_beta_no_prior", "beta_k = N_k, the prior count beta_0 of PRML 10.60 forgotten (m_k as before)",
+        teaches=("10",))
+def _():
+    def factory(orig):
+        def _m_step(X, resp, prior):
+            post = orig(X, resp, prior)
+            return post._replace(beta=np.maximum(post.beta - prior.beta0, 1e-300))
 
         return _m_step
 
