@@ -79,3 +79,39 @@ source_mutant(
     find="Sigma_new = (diff.T @ diff + stats.cond_covs.sum(axis=0)) / N",
     replace="Sigma_new = (diff.T @ diff + stats.cond_covs.sum(axis=0)) / (N - 1)",
 )
+
+source_mutant(
+    "nb09_precision_route_sign",
+    "section 3: the independent route by the precision matrix with + Lambda_mm^-1 Lambda_mo (x_o - mu_o), the minus "
+    "sign of PRML 2.75 lost; the two routes to mu_m|o must then disagree",
+    notebook="09",
+    find="mu_cond_2 = mean[m] - Sigma_cond_2 @ Lam[np.ix_(m, o)] @ (x[o] - mean[o])",
+    replace="mu_cond_2 = mean[m] + Sigma_cond_2 @ Lam[np.ix_(m, o)] @ (x[o] - mean[o])",
+)
+
+source_mutant(
+    "nb09_grad_L_without_2",
+    "section 7: the chain rule through Sigma = L L^T written d ln p / dL = G L, the factor 2 of (G + G^T) L lost; "
+    "the finite-difference check of the gradient must fail",
+    notebook="09",
+    find="g_L = 2 * G @ L",
+    replace="g_L = G @ L",
+)
+
+source_mutant(
+    "nb09_mar_rule_bottom_of_x2",
+    "section 9, one sample: the MAR rule written for the bottom 30% of x2 where the text says the top; the recorded "
+    "x1 then come from rows with large x2, and the check that their mean is far below the full mean must fail",
+    notebook="09",
+    find='"MAR": Y[:, 1] > np.quantile(Y[:, 1], 0.7),',
+    replace='"MAR": Y[:, 1] < np.quantile(Y[:, 1], 0.3),',
+)
+
+source_mutant(
+    "nb09_mnar_rule_bottom_of_x1",
+    "section 9, one sample: the MNAR rule written for the bottom 30% of x1 where the text says the top; EM's mu_1 is "
+    "then too high, and the check that it is far below the full mean must fail",
+    notebook="09",
+    find='"MNAR": Y[:, 0] > np.quantile(Y[:, 0], 0.7),',
+    replace='"MNAR": Y[:, 0] < np.quantile(Y[:, 0], 0.3),',
+)
