@@ -37,3 +37,26 @@ source_mutant("nb05_ex53_iw_exponent", "Exercise 5.3's inverse-Wishart log densi
               replace="return sum(-(nu + D) / 2 * ld for ld in logdets)")
 source_mutant("nb05_ex55_largest_eigenvalue", "Exercise 5.5's smallest variance taken as the largest eigenvalue",
               notebook=NB, find="return np.linalg.eigvalsh(covs)[:, 0]", replace="return np.linalg.eigvalsh(covs)[:, -1]")
+
+# section 2: MAP-EM's objective and its covariance update
+source_mutant("nb05_map_objective_prior_sign", "the MAP objective written ln p(X | theta) - ln p(theta) (the log prior, already "
+              "negative, subtracted as a penalty)",
+              notebook=NB, find="return emlib.mixture_log_likelihood(X, theta) + log_prior(theta)",
+              replace="return emlib.mixture_log_likelihood(X, theta) - log_prior(theta)")
+source_mutant("nb05_map_two_lambda", "the MAP M-step (S_k + 2 lam I) / N_k: the 1/2 of d(-lam/2 tr Lambda_k)/d Lambda_k lost",
+              notebook=NB, find="+ lam * np.eye(X.shape[1])) / N_k[k] for k",
+              replace="+ 2 * lam * np.eye(X.shape[1])) / N_k[k] for k")
+
+# exercise 5.1: three points on a line
+source_mutant("nb05_ex51_variance_as_sd", "Exercise 5.1's variance across the line added as delta^2 (delta read as a standard "
+              "deviation) instead of delta",
+              notebook=NB, find="S_pts + d * np.outer(n_perp, n_perp)", replace="S_pts + d**2 * np.outer(n_perp, n_perp)")
+
+# exercise 5.3: the two parametrisations and the Jacobian
+source_mutant("nb05_ex53_w_jacobian_forgotten", "Exercise 5.3's density on Lambda_k written in Sigma_k without the Jacobian "
+              "|Lambda_k|^-(D+1) (exponent (nu + D + 1)/2, as for the density on Sigma_k)",
+              notebook=NB, find="return sum(-(nu - D - 1) / 2 * ld for ld in logdets)",
+              replace="return sum(-(nu + D + 1) / 2 * ld for ld in logdets)")
+source_mutant("nb05_ex53_jacobian_one_sided_scale", "Exercise 5.3's central difference of Lambda^-1 divided by h instead of 2h",
+              notebook=NB, find="/ 2e-6 for e in 1e-6 * np.eye(len(iu[0]))",
+              replace="/ 1e-6 for e in 1e-6 * np.eye(len(iu[0]))")
