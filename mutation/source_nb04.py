@@ -46,3 +46,6 @@ source_mutant("nb04_ex48_alpha_not_minus_one", "Exercise 4.8's MAP weights with 
               "Dirichlet exponent lost)",
               notebook=NB, find="return (N_k + alpha - 1) / (len(resp) + alpha.sum() - len(alpha))",
               replace="return (N_k + alpha) / (len(resp) + alpha.sum())")
+source_mutant("nb04_ex44_weights_over_K", "Exercise 4.4's candidate pi_k = N_k / K instead of N_k / N (off the simplex, where "
+              "it beats every point of it)",
+              notebook=NB, find="candidate = counts / counts.sum()", replace="candidate = counts / len(counts)")
