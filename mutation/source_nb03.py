@@ -38,3 +38,9 @@ source_mutant(
     "nb03_written_log_p_max", "section 5's written-out ln p as sum_n ln max_k p(x_n, z_n = k), the largest term "
     "instead of the sum over k",
     notebook="03", find="np.sum(np.log(joint_pdf(X, theta).sum(axis=1)))", replace="np.sum(np.log(joint_pdf(X, theta).max(axis=1)))")
+
+source_mutant(
+    "nb03_directions_cov_full", "section 4's directions with one per entry of Sigma_k, (a, b) and (b, a) both, "
+    "instead of one per entry on and above the diagonal (the symmetry forgotten: K D^2 covariance directions, two of "
+    "them equal)",
+    notebook="03", find="for b in range(a, D):", replace="for b in range(D):")
