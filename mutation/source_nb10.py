@@ -77,3 +77,14 @@ source_mutant(
     find="term = math.lgamma(4 * 0.01) - math.lgamma(4 * 0.01 + 8) + sum(math.lgamma(0.01 + c) - math.lgamma(0.01) for c in counts)",
     replace="term = math.lgamma(4 * 0.8) - math.lgamma(4 * 0.8 + 8) + sum(math.lgamma(0.8 + c) - math.lgamma(0.8) for c in counts)",
 )
+
+source_mutant(
+    "nb10_plug_in_expected_sigma",
+    "section 7: the plug-in Gaussian drawn with E[Sigma_k] = W_k^-1 / (nu_k - D - 1) in place of (E[Lambda_k])^-1 = "
+    "W_k^-1 / nu_k, the confusion sections 6 and 7 warn about; the quadratic terms of ln rho_nk and of the plug-in then "
+    "differ by a factor nu_k / (nu_k - 3), so ln rho_nk - plug-in is no longer the same for every n (the ptp check) "
+    "and no longer the leading terms",
+    notebook="10",
+    find="emlib.gaussian_logpdf(Xn, mean_n.means[k], mean_n.covs[k])",
+    replace="emlib.gaussian_logpdf(Xn, mean_n.means[k], post_n.W_inv[k] / (post_n.nu[k] - 2 - 1))",
+)
