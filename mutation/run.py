@@ -99,13 +99,24 @@ class _RecordAsserts(ast.NodeTransformer):
     visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = visit_Try = visit_TryStar = visit_FunctionDef
 
     def visit_Assert(self, node):
-        call = ast.Call(func=ast.Name(RECORD, ast.Load()),
-                        args=[ast.Constant(self.cell), ast.Constant(node.lineno)], keywords=[])
-        return ast.copy_location(ast.If(test=ast.UnaryOp(ast.Not(), node.test), body=[ast.Expr(call)], orelse=[]), node)
+        # ``assert A and B``: each part is checked (and recorded) on its own, so a part that cannot fail shows
+        out = []
+        for part, test in enumerate(_parts(node.test)):
+            call = ast.Call(func=ast.Name(RECORD, ast.Load()),
+                            args=[ast.Constant(self.cell), ast.Constant(node.lineno), ast.Constant(part)], keywords=[])
+            out.append(ast.copy_location(ast.If(test=ast.UnaryOp(ast.Not(), test), body=[ast.Expr(call)], orelse=[]),
+                                         node))
+        return out
+
+
+def _parts(test):
+    """The operands of a top-level ``and`` (one part for any other test)."""
+    return test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
 
 
 def top_level_asserts(source):
-    """Line numbers (from 1) and text of a cell's assert statements outside function bodies; {} if it is not Python."""
+    """{(line from 1, part): text} of a cell's assert statements outside function bodies, one entry per operand of
+    a top-level ``and``; {} if the cell is not Python."""
     try:
         tree = ast.parse(source)
     except SyntaxError:  # IPython magics
@@ -114,7 +125,10 @@ def top_level_asserts(source):
 
     class Finder(_RecordAsserts):
         def visit_Assert(self, node):
-            found[node.lineno] = source.splitlines()[node.lineno - 1].strip()[:90]
+            parts = _parts(node.test)
+            for part, test in enumerate(parts):
+                text = ast.unparse(test) if len(parts) > 1 else source.splitlines()[node.lineno - 1].strip()
+                found[(node.lineno, part)] = text[:90]
             return node
 
     Finder(None).visit(tree)
@@ -150,7 +164,7 @@ def execute(key, mutant_name, stop_early=False, timeout=600, per_assert=False):
         setup.append(f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
                      f"import mutation; mutation.install({mutant_name!r})")
     if per_assert:
-        setup.append(f"{RECORD}_list = []\ndef {RECORD}(cell, line):\n    {RECORD}_list.append((cell, line))")
+        setup.append(f"{RECORD}_list = []\ndef {RECORD}(cell, line, part):\n    {RECORD}_list.append((cell, line, part))")
     if setup:
         nb.cells.insert(0, nbformat.v4.new_code_cell("\n".join(setup)))
         offset = 1
@@ -265,8 +279,8 @@ def evaluate_per_assert(results, keys):
     for r in results:
         if r["mutant"] is None:
             continue
-        for cell, line in r["failed_asserts"]:
-            failed.setdefault((r["notebook"], cell, line), set()).add(r["mutant"])
+        for cell, line, part in r["failed_asserts"]:
+            failed.setdefault((r["notebook"], cell, line, part), set()).add(r["mutant"])
         if not r["errors"] and not r["failed_asserts"] and r["notebook"] in MUTANTS[r["mutant"]].teaches:
             survivors.append((r["notebook"], r["mutant"]))
     idle = []
@@ -277,12 +291,12 @@ def evaluate_per_assert(results, keys):
             if cell.cell_type != "code":
                 continue
             tagged = IDENTITY_TAG in cell.metadata.get("tags", [])
-            for line, text in top_level_asserts(cell.source).items():
-                killers = sorted(failed.get((key, i, line), ()))
+            for (line, part), text in top_level_asserts(cell.source).items():
+                killers = sorted(failed.get((key, i, line, part), ()))
                 mark = "identity" if tagged and not killers else ", ".join(killers) or "NOTHING"
-                print(f"  cell {i:3d} line {line:3d}  {text[:60]:60s}  {mark}")
+                print(f"  cell {i:3d} line {line:3d}.{part}  {text[:60]:60s}  {mark}")
                 if not killers and not tagged:
-                    idle.append((key, i, line, text))
+                    idle.append((key, i, f"{line}.{part}", text))
     return survivors, idle
 
 

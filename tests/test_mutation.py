@@ -118,7 +118,8 @@ def test_every_source_mutant_finds_its_line():
 
 
 def test_per_assert_rewriting_records_and_goes_on():
-    """--per-assert: a failed top-level assert is recorded with its cell and line and the cell goes on;
+    """--per-assert: a failed top-level assert is recorded with its cell, line and part (each operand of a
+    top-level `and` on its own) and the cell goes on;
     asserts inside a function or a try keep raising (callers and except clauses rely on them);
     a cell that is not Python (a magic) is left alone."""
     import ast
@@ -136,14 +137,17 @@ def test_per_assert_rewriting_records_and_goes_on():
            "except AssertionError:\n"
            "    caught = True\n"
            "assert x == 1\n"
+           "assert x == 1 and x > 5\n"
            "after = True\n")
-    assert list(top_level_asserts(src)) == [2, 4, 11]
+    assert list(top_level_asserts(src)) == [(2, 0), (4, 0), (11, 0), (12, 0), (12, 1)]
+    assert top_level_asserts(src)[(12, 1)] == "x > 5"
     assert top_level_asserts("%matplotlib inline\nassert False") == {}
     code = ast.unparse(ast.fix_missing_locations(_RecordAsserts(7).visit(ast.parse(src))))
     record = []
-    env = {RECORD: lambda cell, line: record.append((cell, line))}
+    env = {RECORD: lambda cell, line, part: record.append((cell, line, part))}
     exec(code, env)
-    assert record == [(7, 2), (7, 4), (7, 4)], record       # both failing loop passes, not the passing asserts
+    # both failing loop passes and the failing part of the `and`, not the passing asserts or parts
+    assert record == [(7, 2, 0), (7, 4, 0), (7, 4, 0), (7, 12, 1)], record
     assert env["after"] and env["caught"]
     with pytest.raises(AssertionError, match="inside f"):
         env["f"]()
