@@ -115,3 +115,32 @@ source_mutant(
     find='"MNAR": Y[:, 0] > np.quantile(Y[:, 0], 0.7),',
     replace='"MNAR": Y[:, 0] < np.quantile(Y[:, 0], 0.3),',
 )
+
+source_mutant(
+    "nb09_newton_too_few_iterations",
+    "section 7: Newton's loop capped at 4 iterations instead of 50 (it needs 7 here to bring the gradient below "
+    "1e-8); the check that Newton ended at a stationary point must fail before its end point is compared with EM's",
+    notebook="09",
+    find="for step in range(50):",
+    replace="for step in range(4):",
+)
+
+source_mutant(
+    "nb09_hessian_difference_reversed",
+    "section 7: the finite-difference Hessian at the end point written (grad(v - h e) - grad(v + h e)) / 2h, the "
+    "central difference the wrong way round; the Hessian then has the wrong sign and the check that it is negative "
+    "definite (a local maximum) must fail",
+    notebook="09",
+    find="H = np.array([(gradient(v + 1e-5 * e) - gradient(v - 1e-5 * e)) / 2e-5 for e in np.eye(v.size)])   # at the end point",
+    replace="H = np.array([(gradient(v - 1e-5 * e) - gradient(v + 1e-5 * e)) / 2e-5 for e in np.eye(v.size)])   # at the end point",
+)
+
+source_mutant(
+    "nb09_em_runs_default_max_iter",
+    "section 8: EM on the nested data sets run with the default max_iter = 200; with 53% of the entries missing it "
+    "needs more than 200 iterations, and the check that every run converged must fail (its estimates would be "
+    "reported as if they were the MLE)",
+    notebook="09",
+    find="em_runs = [missing_em(Xf, tol=1e-10, max_iter=1000) for Xf in datasets]",
+    replace="em_runs = [missing_em(Xf, tol=1e-10) for Xf in datasets]",
+)
