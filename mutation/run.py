@@ -15,8 +15,8 @@ recorded: a cell *kills* a mutant when it raises ``AssertionError`` (a check fai
 exception (emlib refusing the wrong numbers, say) also counts as the mutant being detected, and the
 report marks it as a crash.
 
-``--per-assert`` looks closer than a cell: every top-level ``assert`` statement of a cell (not those
-inside a function the cell defines) is rewritten to record its failure and go on, so that the asserts
+``--per-assert`` looks closer than a cell: every top-level ``assert`` statement of a cell (each operand of
+a top-level ``and`` on its own; not those inside a function the cell defines or under a ``try``) is rewritten to record its failure and go on, so that the asserts
 after a failed one still run; it prints, for every assert statement, the mutants that fail it, and the
 asserts that no mutant fails. A cell that fails under a mutant can hold such an assert beside the one
 that failed; the per-cell bar cannot see it.
@@ -87,7 +87,8 @@ RECORD = "__mutation_assert_failed__"
 
 
 class _RecordAsserts(ast.NodeTransformer):
-    """``assert test, msg`` -> ``if not (test): __mutation_assert_failed__(cell, line)``, outside function bodies."""
+    """``assert A and B, msg`` -> ``if not A: __mutation_assert_failed__(cell, line, 0)`` and the same for B (part 1),
+    outside function bodies and ``try`` blocks."""
 
     def __init__(self, cell):
         self.cell = cell
@@ -138,10 +139,8 @@ def top_level_asserts(source):
 def _record_asserts(nb, offset):
     """Rewrite the asserts of every code cell (cell index counted without the first ``offset`` cells)."""
     for i, cell in enumerate(nb.cells[offset:]):
-        if cell.cell_type != "code" or not top_level_asserts(cell.source):
-            continue
-        tree = ast.fix_missing_locations(_RecordAsserts(i).visit(ast.parse(cell.source)))
-        cell.source = ast.unparse(tree)
+        if cell.cell_type == "code" and top_level_asserts(cell.source):  # {} for a cell that is not Python
+            cell.source = ast.unparse(ast.fix_missing_locations(_RecordAsserts(i).visit(ast.parse(cell.source))))
 
 
 def execute(key, mutant_name, stop_early=False, timeout=600, per_assert=False):
@@ -393,27 +392,21 @@ def main(argv=None):
         return 1 if bad else 0
     runs = plan(keys, args.mutants)
     clean = [] if args.no_clean else [(k, None) for k in (keys or notebooks())]
-    if args.per_assert:
-        print(f"{len(runs)} mutant runs + {len(clean)} clean runs, {args.jobs} workers, per assert", flush=True)
-        results = run_all(clean + runs, args.jobs, per_assert=True)
-        broken = [r for r in results if r["mutant"] is None and (r["errors"] or r["failed_asserts"])]
+    mode = ", per assert" if args.per_assert else ""
+    print(f"{len(runs)} mutant runs + {len(clean)} clean runs, {args.jobs} workers{mode}", flush=True)
+    results = run_all(clean + runs, args.jobs, per_assert=args.per_assert)
+    broken = [r for r in results if r["mutant"] is None and (r["errors"] or r.get("failed_asserts"))]
+    if broken:
         for r in broken:
-            print(f"notebook {r['notebook']} fails without any mutant: {r['errors'][:1]} {r['failed_asserts'][:3]}")
-        if broken:
-            return 2
+            print(f"notebook {r['notebook']} fails without any mutant: {r['errors'][:1]} {r.get('failed_asserts', [])[:3]}")
+        return 2
+    if args.per_assert:
         survivors, idle = evaluate_per_assert(results, keys or list(notebooks()))
         print(f"{(time.perf_counter() - t0) / 60:.1f} min; survivors in teaching notebooks: {len(survivors)} {survivors}")
         print(f"assert statements that no mutant fails (untagged cells): {len(idle)}")
         for key, i, line, text in idle:
             print(f"  {key} cell {i} line {line}: {text}")
         return 1 if args.check and (survivors or idle) else 0
-    print(f"{len(runs)} mutant runs + {len(clean)} clean runs, {args.jobs} workers", flush=True)
-    results = run_all(clean + runs, args.jobs)
-    broken = [r for r in results if r["mutant"] is None and r["errors"]]
-    if broken:
-        for r in broken:
-            print(f"notebook {r['notebook']} fails without any mutant: {r['errors'][0]}")
-        return 2
     seconds = time.perf_counter() - t0
     full = keys is None and args.mutants is None and not args.no_clean
     if args.update and keys and args.mutants is None and not args.no_clean:
