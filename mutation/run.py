@@ -25,24 +25,34 @@ The bars (``--check``):
   1. every mutant is detected in every notebook that teaches the step it breaks (``teaches``);
   2. every code cell with an ``assert`` kills at least one mutant, or carries the cell tag
      ``check-identity`` (and its text says that the check is an identity).
+
+Each run is a child process (``--one``) whose kernel talks over Unix sockets in a fresh directory; a run
+that has not finished after ``RUN_TIMEOUT`` seconds is killed and run once more, and a second hang fails
+the run with the notebook and mutant named (no bar waits forever on one stuck kernel).
 """
 from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import json
 import os
 import pathlib
 import re
+import signal
 import subprocess
 import sys
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NB_DIR = ROOT / "notebooks"
 HERE = ROOT / "mutation"
 IDENTITY_TAG = "check-identity"
+# A watchdog, not a timing: the slowest run (notebook 09) takes about 15 s; a run that has not finished after
+# this long is stuck (a kernel that never answers), is killed with its kernel and is run once more.
+RUN_TIMEOUT = 300
 ASSERT_RE = re.compile(r"^\s*assert\b|np\.testing\.assert_|\bassert_allclose\(", re.M)
 
 # One mutant per notebook for the fast subset that the README's test command runs (tests/test_mutation.py):
@@ -143,9 +153,12 @@ def _record_asserts(nb, offset):
             cell.source = ast.unparse(ast.fix_missing_locations(_RecordAsserts(i).visit(ast.parse(cell.source))))
 
 
-def execute(key, mutant_name, stop_early=False, timeout=600, per_assert=False):
-    """Run notebook ``key`` under ``mutant_name`` (None: clean). Returns a dict of what raised where."""
+def execute(key, mutant_name, stop_early=False, timeout=600, per_assert=False, sockets=None):
+    """Run notebook ``key`` under ``mutant_name`` (None: clean). Returns a dict of what raised where.
+
+    ``sockets``: an empty directory for the kernel's Unix sockets (default: a temporary one)."""
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -172,13 +185,18 @@ def execute(key, mutant_name, stop_early=False, timeout=600, per_assert=False):
         nb.cells.append(nbformat.v4.new_code_cell(f"import json; print('{RECORD}', json.dumps({RECORD}_list))"))
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=not stop_early,
-                            resources={"metadata": {"path": str(NB_DIR)}})
     t0 = time.perf_counter()
-    try:
-        client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up warnings
-    except CellExecutionError:
-        pass
+    # The kernel talks over Unix sockets in a directory of its own: two runs started at the same moment cannot
+    # pick the same TCP port and end up talking to one kernel.
+    with contextlib.nullcontext(sockets) if sockets else tempfile.TemporaryDirectory(prefix="emlib-mut-") as where:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(where, "kernel"),
+                           connection_file=os.path.join(where, "kernel.json"))
+        client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=not stop_early,
+                                resources={"metadata": {"path": str(NB_DIR)}})
+        try:
+            client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up warnings
+        except CellExecutionError:
+            pass
     seconds = time.perf_counter() - t0
     failed_asserts = None
     if per_assert:
@@ -205,8 +223,30 @@ def execute(key, mutant_name, stop_early=False, timeout=600, per_assert=False):
 
 
 def _job(args):
+    """Run one notebook in a child process (with its kernel) that is killed if it outlives RUN_TIMEOUT; retry once."""
     key, name, stop_early, per_assert = args
-    return execute(key, name, stop_early, per_assert=per_assert)
+    for attempt in (1, 2):
+        with tempfile.TemporaryDirectory(prefix="emlib-mut-") as sockets:  # removed even if the run is killed
+            cmd = [sys.executable, "-m", "mutation.run", "--one",
+                   json.dumps([key, name, stop_early, per_assert, sockets])]
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    start_new_session=True)
+            try:
+                out, err = proc.communicate(timeout=RUN_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)  # the kernel follows: it exits when its parent is gone
+                proc.communicate()
+                out = None
+        if out is None:
+            print(f"  {key} {name or '(clean)'}: no answer after {RUN_TIMEOUT} s (attempt {attempt}); killed",
+                  flush=True)
+            continue
+        if proc.returncode != 0:
+            raise RuntimeError(f"notebook {key} under {name}: the run itself failed:\n{err[-3000:]}")
+        return json.loads(out.strip().splitlines()[-1])
+    return {"notebook": key, "mutant": name, "seconds": float(RUN_TIMEOUT), "mutated_cell": None,
+            "errors": [{"cell": -1, "ename": "Hang", "evalue": f"no answer after {RUN_TIMEOUT} s, twice"}],
+            "failed_asserts": [] if per_assert else None}
 
 
 def plan(keys=None, names=None):
@@ -226,7 +266,7 @@ def plan(keys=None, names=None):
 
 def run_all(runs, jobs, stop_early=False, per_assert=False):
     results = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
         for res in pool.map(_job, [(k, n, stop_early, per_assert) for k, n in runs]):
             first = res["errors"][0] if res["errors"] else None
             where = f"cell {first['cell']} {first['ename']}" if first else "SURVIVED"
@@ -379,8 +419,13 @@ def main(argv=None):
                     help="record every assert statement's failures (asserts go on after failing); prints only")
     ap.add_argument("--update", action="store_true",
                     help="with --notebooks: re-run those notebooks and merge them into kill_matrix.json and REPORT.md")
+    ap.add_argument("--one", help=argparse.SUPPRESS)  # internal: one run, as _job starts it; prints its result
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    if args.one:
+        key, name, stop_early, per_assert, sockets = json.loads(args.one)
+        print(json.dumps(execute(key, name, stop_early, per_assert=per_assert, sockets=sockets)))
+        return 0
     keys = [k.zfill(2) for k in args.notebooks] if args.notebooks else None
     t0 = time.perf_counter()
     if args.smoke:
@@ -395,6 +440,10 @@ def main(argv=None):
     mode = ", per assert" if args.per_assert else ""
     print(f"{len(runs)} mutant runs + {len(clean)} clean runs, {args.jobs} workers{mode}", flush=True)
     results = run_all(clean + runs, args.jobs, per_assert=args.per_assert)
+    hung = [(r["notebook"], r["mutant"]) for r in results if any(e["ename"] == "Hang" for e in r["errors"])]
+    if hung:
+        print(f"runs that never finished (killed twice after {RUN_TIMEOUT} s): {hung}")
+        return 3
     broken = [r for r in results if r["mutant"] is None and (r["errors"] or r.get("failed_asserts"))]
     if broken:
         for r in broken:

@@ -3,9 +3,11 @@
 The full kill matrix (every notebook under every mutant that concerns it) is its own CI pass
 (`.ci/run mutation`, about 9 minutes on 2 idle cores); here run only its smoke subset, one mutant per notebook.
 """
+import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -151,3 +153,27 @@ def test_per_assert_rewriting_records_and_goes_on():
     assert env["after"] and env["caught"]
     with pytest.raises(AssertionError, match="inside f"):
         env["f"]()
+
+
+def test_a_stuck_run_is_killed_with_its_kernel_and_reported(monkeypatch):
+    """The watchdog: a run that outlives RUN_TIMEOUT is killed (its kernel too), tried once more, then reported as
+    a hang, so that CI fails naming the notebook instead of waiting on one kernel until its own time runs out."""
+    import glob
+    import time
+
+    from mutation import run
+
+    def kernels():
+        out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+        return sum("ipykernel_launcher" in line and "emlib-mut-" in line for line in out.splitlines())
+
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "emlib-mut-*")))
+    monkeypatch.setattr(run, "RUN_TIMEOUT", 3)  # its kernel has started; notebook 09 takes 10 s or more
+    res = run._job(("09", None, False, False))
+    assert res["errors"] == [{"cell": -1, "ename": "Hang", "evalue": "no answer after 3 s, twice"}]
+    for _ in range(50):  # the kernel exits once its parent is gone (ipykernel polls its parent every second)
+        if kernels() == 0:
+            break
+        time.sleep(0.2)
+    assert kernels() == 0
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "emlib-mut-*"))) <= before
