@@ -158,22 +158,29 @@ def test_per_assert_rewriting_records_and_goes_on():
 def test_a_stuck_run_is_killed_with_its_kernel_and_reported(monkeypatch):
     """The watchdog: a run that outlives RUN_TIMEOUT is killed (its kernel too), tried once more, then reported as
     a hang, so that CI fails naming the notebook instead of waiting on one kernel until its own time runs out."""
-    import glob
     import time
 
     from mutation import run
 
+    made = []  # the socket directories of this test's runs (other runs may be going on beside it)
+
+    class Recorded(tempfile.TemporaryDirectory):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self.name)
+
     def kernels():
         out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-        return sum("ipykernel_launcher" in line and "emlib-mut-" in line for line in out.splitlines())
+        return [line for line in out.splitlines() if "ipykernel_launcher" in line and any(d in line for d in made)]
 
-    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "emlib-mut-*")))
+    monkeypatch.setattr(run.tempfile, "TemporaryDirectory", Recorded)
     monkeypatch.setattr(run, "RUN_TIMEOUT", 3)  # its kernel has started; notebook 09 takes 10 s or more
     res = run._job(("09", None, False, False))
     assert res["errors"] == [{"cell": -1, "ename": "Hang", "evalue": "no answer after 3 s, twice"}]
+    assert len(made) == 2
     for _ in range(50):  # the kernel exits once its parent is gone (ipykernel polls its parent every second)
-        if kernels() == 0:
+        if not kernels():
             break
         time.sleep(0.2)
-    assert kernels() == 0
-    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "emlib-mut-*"))) <= before
+    assert kernels() == []
+    assert not any(os.path.exists(d) for d in made)
