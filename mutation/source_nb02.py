@@ -38,3 +38,8 @@ source_mutant(
 source_mutant(
     "nb02_complete_means_over_N", "Exercise 2.6's complete-data means divided by N instead of the hard counts n_k",
     notebook="02", find="(Z500.T @ X500) / counts[:, None]", replace="(Z500.T @ X500) / 500")
+
+source_mutant(
+    "nb02_ex25_far_point_not_far", "Exercise 2.5's far point at x = 6 instead of x = 60 (a zero lost): the plain "
+    "ln sum exp no longer underflows, so the cell would not show the failure its text describes",
+    notebook="02", find="far = np.array([[60.0]])", replace="far = np.array([[6.0]])")
