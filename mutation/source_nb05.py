@@ -60,3 +60,15 @@ source_mutant("nb05_ex53_w_jacobian_forgotten", "Exercise 5.3's density on Lambd
 source_mutant("nb05_ex53_jacobian_one_sided_scale", "Exercise 5.3's central difference of Lambda^-1 divided by h instead of 2h",
               notebook=NB, find="/ 2e-6 for e in 1e-6 * np.eye(len(iu[0]))",
               replace="/ 1e-6 for e in 1e-6 * np.eye(len(iu[0]))")
+
+# section 2 and Exercise 5.6: the finite-difference gradient, the judge of every update
+source_mutant("nb05_fd_cov_step_sign", "fd_gradient's covariance difference with + E on both sides (a copy-paste slip): every "
+              "covariance derivative is 0, so only the means are checked, and the wrong covariance updates pass",
+              notebook=NB, find="- f(theta._replace(covs=theta.covs - E))) / (2 * h))",
+              replace="- f(theta._replace(covs=theta.covs + E))) / (2 * h))")
+
+# section 3: the restarts
+source_mutant("nb05_runs_reseeded", "runs() seeds a new generator for every start (default_rng(seed) inside the loop), so all "
+              "n starts are the same start",
+              notebook=NB, find="emlib.init_params(Y, 4, g, method=method)",
+              replace="emlib.init_params(Y, 4, np.random.default_rng(seed), method=method)")
