@@ -66,3 +66,6 @@ source_mutant("nb07_ex73_bound_quarter", "Exercise 7.3's bound with min ||a - b|
 source_mutant("nb07_ex76_normalised_over_all", "Exercise 7.6's limit normalised by the sum of all weights instead of "
               "the weights of the tied means",
               notebook=NB, find="/ weights_ex[tied].sum()", replace="/ weights_ex.sum()")
+source_mutant("nb07_ex_boundary_ratio_upside_down", "the 1-D boundary x = (eps/2) ln(pi_1 / pi_2) with the weight ratio "
+              "upside down: the boundary on the lighter component's side of the midpoint",
+              notebook=NB, find="x_b = eps_b / 2 * np.log(w_b[0] / w_b[1])", replace="x_b = eps_b / 2 * np.log(w_b[1] / w_b[0])")
