@@ -144,3 +144,32 @@ source_mutant(
     find="em_runs = [missing_em(Xf, tol=1e-10, max_iter=1000) for Xf in datasets]",
     replace="em_runs = [missing_em(Xf, tol=1e-10) for Xf in datasets]",
 )
+
+source_mutant(
+    "nb09_schur_complement_sign",
+    "section 3: the notebook's own PRML 2.82 written Sigma_mm + Sigma_mo Sigma_oo^-1 Sigma_om, the sign of the Schur "
+    "complement lost (seeing x_o would then add uncertainty); the comparison with the precision route Lambda_mm^-1 "
+    "must fail",
+    notebook="09",
+    find="Sigma_cond = Sigma_mm - Sigma_mo @ np.linalg.solve(Sigma_oo, Sigma_mo.T)",
+    replace="Sigma_cond = Sigma_mm + Sigma_mo @ np.linalg.solve(Sigma_oo, Sigma_mo.T)",
+)
+
+source_mutant(
+    "nb09_mstep_mean_of_recorded",
+    "section 4: the notebook's own M-step mean taken as the mean of the recorded entries (np.nanmean of X, the value "
+    "mean imputation fills in) instead of the mean of the x_hat_n; the comparison of missing_m_step's mean with the "
+    "formula must fail",
+    notebook="09",
+    find="mu_new = stats.x_hat.mean(axis=0)",
+    replace="mu_new = np.nanmean(X, axis=0)",
+)
+
+source_mutant(
+    "nb09_fit_stopped_early",
+    "section 5: EM on the 28% data capped at 20 iterations (it needs 32 to meet tol = 1e-10); its table row would "
+    "not be the fixed point, and the check that the run converged must fail",
+    notebook="09",
+    find="fit = missing_em(X, tol=1e-10)",
+    replace="fit = missing_em(X, tol=1e-10, max_iter=20)",
+)
