@@ -631,6 +631,41 @@ def _():
     return {"emlib.missing:_e_step": factory}
 
 
+@mutant("missing_observed_not_copied", "the missing-data E-step fills in only the missing entries of x_hat and "
+        "leaves 0 where x_n was observed (x_hat started as zeros, x_n,o never copied in)", teaches=("09",))
+def _():
+    def factory(orig):
+        def _e_step(X, groups, mean, cov, what="Sigma"):
+            x_hat, C_sum, cond, ll = orig(X, groups, mean, cov, what)
+            return np.where(np.isnan(X), x_hat, 0.0), C_sum, cond, ll
+
+        return _e_step
+
+    return {"emlib.missing:_e_step": factory}
+
+
+@mutant("missing_C_leading_block", "missing_e_step writes each row's cov[x_m | x_o] into the leading block "
+        "C_n[:k, :k] (k entries missing) instead of the rows and columns of the missing entries", teaches=("09",))
+def _():
+    def factory(orig):
+        from emlib import missing as M
+
+        def missing_e_step(X, params):
+            X = M.check_missing_data(X, every_dimension=False)
+            mean, cov = M._check_gaussian_params(params, X.shape[1])
+            groups = M._patterns(X)
+            x_hat, _, cond, _ = M._e_step(X, groups, mean, cov, "params.cov")
+            cond_covs = np.zeros((X.shape[0], X.shape[1], X.shape[1]))
+            for (obs, rows), S in zip(groups, cond):
+                k = int((~obs).sum())
+                cond_covs[rows, :k, :k] = S
+            return M.ExpectedStats(x_hat, cond_covs)
+
+        return missing_e_step
+
+    return {"emlib.missing:missing_e_step": factory}
+
+
 @mutant("missing_cond_cov_prior", "the conditional covariance taken as Sigma_mm (the Schur complement "
         "- Sigma_mo Sigma_oo^-1 Sigma_om forgotten)", teaches=("09",))
 def _():

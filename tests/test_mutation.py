@@ -54,6 +54,8 @@ def fingerprint():
     Y[1::4, 2] = np.nan
     mfit = emlib.missing_em(Y, max_iter=3)
     out["missing"] = np.concatenate([np.ravel(a) for a in mfit.params])
+    stats = emlib.missing_e_step(Y, mfit.params)
+    out["missing_e_step"] = np.concatenate([np.ravel(stats.x_hat), np.ravel(stats.cond_covs)])
     prior = emlib.vb_prior(X, alpha0=0.5)
     post = emlib.vb_m_step(X, resp, prior)
     out["vb"] = np.concatenate([np.ravel(emlib.vb_e_step(X, post)), np.ravel(post.m), post.nu])
