@@ -151,3 +151,11 @@ source_mutant(
     find="resp /= resp.sum(axis=1, keepdims=True)",
     replace="resp /= resp.sum(axis=0, keepdims=True)",
 )
+
+source_mutant(
+    "nb08_kl_sign_swapped",
+    "Section 4: KL(q || posterior) written sum q ln(posterior / q), the ratio upside down (the sign of KL lost)",
+    notebook="08",
+    find="KL = np.sum(q[mask] * (np.log(q[mask]) - log_post[mask]))",
+    replace="KL = np.sum(q[mask] * (log_post[mask] - np.log(q[mask])))",
+)
