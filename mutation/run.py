@@ -1,7 +1,7 @@
 """Run the notebooks under the mutants and write the kill matrix.
 
     python -m mutation.run                       # everything: writes mutation/kill_matrix.json and REPORT.md
-    python -m mutation.run --check               # the same, and exit 1 unless every bar is met (CI)
+    python -m mutation.run --per-assert --check  # the same per assert statement, exit 1 unless every bar is met (CI)
     python -m mutation.run --notebooks 03 04     # only these notebooks (prints, writes nothing)
     python -m mutation.run --mutants kl_swapped  # only these mutants (prints, writes nothing)
     python -m mutation.run --smoke               # one mutant per notebook, stop at the first failing cell
@@ -19,12 +19,15 @@ report marks it as a crash.
 a top-level ``and`` on its own; not those inside a function the cell defines or under a ``try``) is rewritten to record its failure and go on, so that the asserts
 after a failed one still run; it prints, for every assert statement, the mutants that fail it, and the
 asserts that no mutant fails. A cell that fails under a mutant can hold such an assert beside the one
-that failed; the per-cell bar cannot see it.
+that failed; the per-cell bar cannot see it. A cell whose assert failed counts as killing the mutant, so
+the per-cell bars are judged from the same run, and a full run writes both into the report.
 
 The bars (``--check``):
   1. every mutant is detected in every notebook that teaches the step it breaks (``teaches``);
   2. every code cell with an ``assert`` kills at least one mutant, or carries the cell tag
-     ``check-identity`` (and its text says that the check is an identity).
+     ``check-identity`` (and its text says that the check is an identity);
+  3. with ``--per-assert``: every assert statement of an untagged cell (each operand of a top-level
+     ``and`` apart) fails under at least one mutant.
 
 Each run is a child process (``--one``) whose kernel talks over Unix sockets in a fresh directory; a run
 that has not finished after ``RUN_TIMEOUT`` seconds is killed and run once more, and a second hang fails
@@ -215,6 +218,13 @@ def execute(key, mutant_name, stop_early=False, timeout=600, per_assert=False, s
                 break
     if offset and errors and errors[0]["cell"] < 0:
         raise RuntimeError(f"mutant {mutant_name} failed to install: {errors[0]}")
+    if per_assert:  # a cell whose assert failed (and went on) kills the mutant, as if the assert had raised
+        seen = {e["cell"] for e in errors}
+        for cell, line, part in failed_asserts:
+            if cell not in seen:
+                seen.add(cell)
+                errors.append({"cell": cell, "ename": "AssertionError", "evalue": f"the assert of line {line}.{part}"})
+        errors.sort(key=lambda e: e["cell"])
     res = {"notebook": key, "mutant": mutant_name, "errors": errors, "seconds": round(seconds, 1),
            "mutated_cell": mutated_cell}
     if per_assert:
@@ -307,51 +317,55 @@ def evaluate(results):
     return survivors, cells, idle
 
 
-def evaluate_per_assert(results, keys):
-    """Print, per assert statement, the mutants that fail it; return the untagged asserts that none fails."""
+def evaluate_per_assert(results, keys, verbose=True):
+    """Per assert statement (each operand of a top-level ``and``), the mutants that fail it.
+
+    Returns (rows, idle): rows of (notebook, cell, "line.part", text, killers, tagged) and the untagged
+    asserts that no mutant fails; ``verbose`` prints the rows."""
     import nbformat
 
-    from mutation.catalogue import MUTANTS
-
     failed = {}
-    survivors = []
     for r in results:
         if r["mutant"] is None:
             continue
         for cell, line, part in r["failed_asserts"]:
             failed.setdefault((r["notebook"], cell, line, part), set()).add(r["mutant"])
-        if not r["errors"] and not r["failed_asserts"] and r["notebook"] in MUTANTS[r["mutant"]].teaches:
-            survivors.append((r["notebook"], r["mutant"]))
-    idle = []
+    rows, idle = [], []
     for key in keys:
         nb = nbformat.read(notebooks()[key], as_version=4)
-        print(f"notebook {key}: assert statements and the mutants that fail them")
+        if verbose:
+            print(f"notebook {key}: assert statements and the mutants that fail them")
         for i, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
             tagged = IDENTITY_TAG in cell.metadata.get("tags", [])
             for (line, part), text in top_level_asserts(cell.source).items():
                 killers = sorted(failed.get((key, i, line, part), ()))
-                mark = "identity" if tagged and not killers else ", ".join(killers) or "NOTHING"
-                print(f"  cell {i:3d} line {line:3d}.{part}  {text[:60]:60s}  {mark}")
+                rows.append((key, i, f"{line}.{part}", text, killers, tagged))
+                if verbose:
+                    mark = "identity" if tagged and not killers else ", ".join(killers) or "NOTHING"
+                    print(f"  cell {i:3d} line {line:3d}.{part}  {text[:60]:60s}  {mark}")
                 if not killers and not tagged:
                     idle.append((key, i, f"{line}.{part}", text))
-    return survivors, idle
+    return rows, idle
 
 
-def write_report(results, seconds, jobs):
+def write_report(results, seconds, jobs, assert_rows=None):
+    """Write kill_matrix.json and REPORT.md; ``assert_rows``: evaluate_per_assert's rows (None: not run so)."""
     from mutation.catalogue import MUTANTS
 
     survivors, cells, idle = evaluate(results)
+    idle_asserts = None if assert_rows is None else [r[:4] for r in assert_rows if not r[4] and not r[5]]
     (HERE / "kill_matrix.json").write_text(json.dumps(
-        {"results": [r for r in results], "survivors": survivors, "idle_cells": idle, "seconds": round(seconds, 1)},
-        indent=1) + "\n")
+        {"results": [r for r in results], "survivors": survivors, "idle_cells": idle, "seconds": round(seconds, 1),
+         "per_assert": idle_asserts is not None, "idle_asserts": idle_asserts}, indent=1) + "\n")
     keys = list(notebooks())
     by = {(r["notebook"], r["mutant"]): r for r in results}
     lines = [
         "# Kill matrix: which notebook check catches which wrong emlib",
         "",
-        "Regenerate with `.venv/bin/python -m mutation.run` (writes this file and `kill_matrix.json`; "
+        "Regenerate with `.venv/bin/python -m mutation.run" + (" --per-assert" if assert_rows is not None else "")
+        + "` (writes this file and `kill_matrix.json`; "
         f"this run: {len([r for r in results if r['mutant']])} mutant runs and {len(keys)} clean runs, "
         f"{seconds / 60:.1f} min with {jobs} workers). How it works: `mutation/README.md`.",
         "",
@@ -359,6 +373,13 @@ def write_report(results, seconds, jobs):
         + ("" if not survivors else " (" + ", ".join(f"{k}:{n}" for k, n in survivors) + ")"),
         f"- Assert-bearing cells that kill no mutant and are not tagged `{IDENTITY_TAG}`: **{len(idle)}**"
         + ("" if not idle else " (" + ", ".join(f"{k} cell {i}" for k, i in idle) + ")"),
+    ]
+    if assert_rows is not None:
+        lines.append(f"- Assert statements (each operand of a top-level `and` apart) in untagged cells that no "
+                     f"mutant fails: **{len(idle_asserts)}** of {len(assert_rows)}"
+                     + ("" if not idle_asserts else " (" + ", ".join(f"{k} cell {i} line {ln}"
+                                                                       for k, i, ln, _ in idle_asserts) + ")"))
+    lines += [
         "",
         "## Matrix",
         "",
@@ -403,6 +424,19 @@ def write_report(results, seconds, jobs):
             first = c["first_line"].replace("|", "\\|").replace("`", "'")
             lines.append(f"| {i} | `{first}` | {kills or '**nothing**'} |")
         lines.append("")
+    if assert_rows is not None:
+        lines += ["## The assert statements", "",
+                  "Every top-level assert statement (each operand of a top-level `and` on its own line; `--per-assert`) "
+                  "and the mutants that fail it.", ""]
+        for key in keys:
+            lines += [f"### Notebook {key}", "", "| cell | line | assert | failed by |", "|---|---|---|---|"]
+            for k, i, ln, text, killers, tagged in assert_rows:
+                if k != key:
+                    continue
+                txt = text[:70].replace("|", "\\|").replace("`", "'")
+                who = ", ".join(f"`{n}`" for n in killers) or (f"tagged `{IDENTITY_TAG}`" if tagged else "**nothing**")
+                lines.append(f"| {i} | {ln} | `{txt}` | {who} |")
+            lines.append("")
     (HERE / "REPORT.md").write_text("\n".join(lines) + "\n")
     return survivors, idle
 
@@ -449,13 +483,15 @@ def main(argv=None):
         for r in broken:
             print(f"notebook {r['notebook']} fails without any mutant: {r['errors'][:1]} {r.get('failed_asserts', [])[:3]}")
         return 2
+    idle_asserts = assert_rows = None
     if args.per_assert:
-        survivors, idle = evaluate_per_assert(results, keys or list(notebooks()))
-        print(f"{(time.perf_counter() - t0) / 60:.1f} min; survivors in teaching notebooks: {len(survivors)} {survivors}")
-        print(f"assert statements that no mutant fails (untagged cells): {len(idle)}")
-        for key, i, line, text in idle:
+        full_run = keys is None and args.mutants is None and not args.no_clean
+        assert_rows, idle_asserts = evaluate_per_assert(results, keys or list(notebooks()), verbose=not full_run)
+        if args.mutants:  # a partial run cannot judge the asserts
+            idle_asserts = []
+        print(f"assert statements that no mutant fails (untagged cells): {len(idle_asserts)}")
+        for key, i, line, text in idle_asserts:
             print(f"  {key} cell {i} line {line}: {text}")
-        return 1 if args.check and (survivors or idle) else 0
     seconds = time.perf_counter() - t0
     full = keys is None and args.mutants is None and not args.no_clean
     if args.update and keys and args.mutants is None and not args.no_clean:
@@ -464,8 +500,10 @@ def main(argv=None):
         results = kept + results
         seconds = old.get("seconds", 0.0) + seconds
         full = True
+    if args.update and args.per_assert:
+        full = False  # the stored report's other notebooks were not run per assert
     if full:
-        survivors, idle = write_report(results, seconds, args.jobs)
+        survivors, idle = write_report(results, seconds, args.jobs, assert_rows)
     else:
         survivors, cells, idle = evaluate(results)
         idle = [c for c in idle if keys is None or c[0] in keys]
@@ -473,7 +511,7 @@ def main(argv=None):
             idle = []
     print(f"{seconds / 60:.1f} min; survivors in teaching notebooks: {len(survivors)} {survivors}")
     print(f"assert cells that kill nothing (untagged): {len(idle)} {idle}")
-    if args.check and (survivors or idle):
+    if args.check and (survivors or idle or idle_asserts):
         return 1
     return 0
 
