@@ -48,3 +48,26 @@ source_mutant("nb06_jacobian_second_order", "the Jacobian of section 2 by centra
               "the singular values of the null directions rise from rounding level to h^2)",
               notebook=NB, find="cols.append((8 * (f(raw + e) - f(raw - e)) - (f(raw + 2 * e) - f(raw - 2 * e))) / (12 * h))",
               replace="cols.append((f(raw + e) - f(raw - e)) / (2 * h))")
+
+# section 3, Old Faithful: em_many's M-step and stopping rule, checked against emlib.em (same iterations; then with the rule)
+source_mutant("nb06_em_many_no_reg_covar", "em_many's covariance update without the reg_covar that the text says it shares with "
+              "emlib.em (plain maximum likelihood; the converged ln p moves by about 1e-5 only)",
+              notebook=NB, find="- mu[run][..., :, None] * mu[run][..., None, :] + reg_covar * np.eye(D)",
+              replace="- mu[run][..., :, None] * mu[run][..., None, :]")
+source_mutant("nb06_em_many_stop_total", "em_many's stopping rule on the change of ln p itself, not per point "
+              "(|change| >= tol instead of |change| / N >= tol: runs stop later than emlib.em's)",
+              notebook=NB, find="going = (np.abs(new - ll[run]) / N >= tol) & (t < max_iter)",
+              replace="going = (np.abs(new - ll[run]) >= tol) & (t < max_iter)")
+
+# Exercise 6.1: the two counts the solution checks against the Jacobian rank
+source_mutant("nb06_ex61_shared_per_component", "Exercise 6.1's shared covariance counted once per component, "
+              "K D (D + 1) / 2 instead of D (D + 1) / 2", notebook=NB,
+              find="K - 1 + K * D + D * (D + 1) // 2", replace="K - 1 + K * D + K * D * (D + 1) // 2", count=-1)
+source_mutant("nb06_ex61_diagonal_as_full", "Exercise 6.1's diagonal covariances counted as full ones, "
+              "K D (D + 1) / 2 variances instead of K D", notebook=NB,
+              find="K - 1 + 2 * K * D", replace="K - 1 + K * D + K * D * (D + 1) // 2", count=-1)
+
+# Exercise 6.7: "its smallest variance is below 1e-4" read off the wrong end of eigvalsh (ascending order)
+source_mutant("nb06_ex67_largest_eigenvalue", "Exercise 6.7's smallest variance of the thin component taken as the last "
+              "eigenvalue of eigvalsh (the largest: eigvalsh sorts in ascending order)", notebook=NB,
+              find="thin = np.linalg.eigvalsh(p4.covs[k_small])[0]", replace="thin = np.linalg.eigvalsh(p4.covs[k_small])[-1]")
