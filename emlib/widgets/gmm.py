@@ -213,8 +213,8 @@ class MixtureExplorer(Explorer):
 class BoundExplorer(Explorer):
     """ln p(X | theta) = L(q, theta) + KL(q || p) as bars (PRML Figs. 9.11-9.13), with a zoom on the gap.
 
-    A slider moves q from a starting distribution q0 (t = 0) to the posterior
-    p(Z | X, theta) (t = 1); "E-step" sets q to the posterior; "M-step" sets
+    A slider moves q from a starting distribution q0 (slider at 0) to the posterior
+    p(Z | X, theta) (slider at 1); "E-step" sets q to the posterior; "M-step" sets
     theta to the maximiser of L(q, theta) for the current q.
 
     The right panel magnifies the top of the "now" bar: ln p(X | theta) and
@@ -264,7 +264,7 @@ class BoundExplorer(Explorer):
         self._log_p = mixture_log_likelihood(self.X, theta)
 
     def q(self):
-        """The current q = (1 - t) q0 + t p(Z | X, theta), shape (N, K)."""
+        """The current q = (1 - w) q0 + w p(Z | X, theta), w the slider's value; shape (N, K)."""
         t = self.t.value
         return (1 - t) * self.q0 + t * self._posterior
 
