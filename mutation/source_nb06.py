@@ -71,3 +71,31 @@ source_mutant("nb06_ex61_diagonal_as_full", "Exercise 6.1's diagonal covariances
 source_mutant("nb06_ex67_largest_eigenvalue", "Exercise 6.7's smallest variance of the thin component taken as the last "
               "eigenvalue of eigvalsh (the largest: eigvalsh sorts in ascending order)", notebook=NB,
               find="thin = np.linalg.eigvalsh(p4.covs[k_small])[0]", replace="thin = np.linalg.eigvalsh(p4.covs[k_small])[-1]")
+
+# asserts that before session 26 (third examiner) only the blunt logjoint_no_log_pi failed: each is shown to catch a
+# plausible slip of the notebook's own code
+source_mutant("nb06_train_ll_on_test", "section 1's training log-likelihoods evaluated on the test points (the wrong "
+              "split)", notebook=NB,
+              find="train_ll = np.array([emlib.mixture_log_likelihood(train, fits[K]) for K in Ks])",
+              replace="train_ll = np.array([emlib.mixture_log_likelihood(test, fits[K]) for K in Ks])")
+source_mutant("nb06_best_fit_worst_run", "best_fit keeping the run with the lowest final ln p (min for max)", notebook=NB,
+              find="return max(runs, key=lambda r: r.log_likelihoods[-1]).params",
+              replace="return min(runs, key=lambda r: r.log_likelihoods[-1]).params")
+source_mutant("nb06_test_ll_on_train", "section 3's held-out log-likelihoods evaluated on the training points", notebook=NB,
+              find="test_ll = np.array([emlib.mixture_log_likelihood(test, fits[K]) for K in Ks])",
+              replace="test_ll = np.array([emlib.mixture_log_likelihood(train, fits[K]) for K in Ks])")
+source_mutant("nb06_ex67_count_over_train", "Exercise 6.7's points of the thin component counted as its weight times the "
+              "420 training points of section 3, not the 60 it was fitted to", notebook=NB,
+              find="n_small = p4.weights[k_small] * len(small)", replace="n_small = p4.weights[k_small] * len(train)")
+source_mutant("nb06_ex67_heldout_on_small", "Exercise 6.7's comparison of the K = 4 and K = 2 fits on the 60 training "
+              "points instead of the held-out ones", notebook=NB,
+              find="assert emlib.mixture_log_likelihood(test, p4) < emlib.mixture_log_likelihood(test, small_fits[2]) - 50",
+              replace="assert emlib.mixture_log_likelihood(small, p4) < emlib.mixture_log_likelihood(small, small_fits[2]) - 50")
+source_mutant("nb06_ex67_smallest_var_largest", "Exercise 6.7's smallest variance of a fit read off the wrong end of "
+              "eigvalsh (the largest eigenvalue of each component)", notebook=NB,
+              find="smallest_var = lambda params: np.linalg.eigvalsh(params.covs)[:, 0].min()",
+              replace="smallest_var = lambda params: np.linalg.eigvalsh(params.covs)[:, -1].min()")
+source_mutant("nb06_split_wrong_component", "section 1's split K = 4 mixture: the weight of component 3 halved but the mean "
+              "of component 2 copied (an index slip; the mixture then differs from the K = 3 fit)", notebook=NB,
+              find="means=np.vstack([fits[3].means, fits[3].means[2]])",
+              replace="means=np.vstack([fits[3].means, fits[3].means[1]])")
