@@ -99,3 +99,9 @@ source_mutant("nb06_split_wrong_component", "section 1's split K = 4 mixture: th
               "of component 2 copied (an index slip; the mixture then differs from the K = 3 fit)", notebook=NB,
               find="means=np.vstack([fits[3].means, fits[3].means[2]])",
               replace="means=np.vstack([fits[3].means, fits[3].means[1]])")
+
+# section 3, Old Faithful: "beyond two paired standard errors on 1 split" rests on the per-split paired SE
+source_mutant("nb06_faithful_se_per_point", "the paired standard error of each Old Faithful split's held-out difference "
+              "divided by sqrt(N_test) instead of multiplied (the standard error of the mean per point, for a sum)",
+              notebook=NB, find="se_f = delta_f.std(axis=1, ddof=1) * np.sqrt(delta_f.shape[1])",
+              replace="se_f = delta_f.std(axis=1, ddof=1) / np.sqrt(delta_f.shape[1])")
