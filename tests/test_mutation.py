@@ -1,7 +1,7 @@
 """The mutation harness (mutation/): every mutant really is wrong, and the fast subset is killed.
 
 The full kill matrix (every notebook under every mutant that concerns it) is its own CI pass
-(`.ci/run mutation`, about 9 minutes on 2 idle cores); here run only its smoke subset, one mutant per notebook.
+(`.ci/run mutation`, about 12 minutes on 2 idle cores); here run only its smoke subset, one mutant per notebook.
 """
 import os
 import pathlib
