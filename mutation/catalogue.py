@@ -648,18 +648,13 @@ def _():
         "C_n[:k, :k] (k entries missing) instead of the rows and columns of the missing entries", teaches=("09",))
 def _():
     def factory(orig):
-        from emlib import missing as M
-
         def missing_e_step(X, params):
-            X = M.check_missing_data(X, every_dimension=False)
-            mean, cov = M._check_gaussian_params(params, X.shape[1])
-            groups = M._patterns(X)
-            x_hat, _, cond, _ = M._e_step(X, groups, mean, cov, "params.cov")
-            cond_covs = np.zeros((X.shape[0], X.shape[1], X.shape[1]))
-            for (obs, rows), S in zip(groups, cond):
-                k = int((~obs).sum())
-                cond_covs[rows, :k, :k] = S
-            return M.ExpectedStats(x_hat, cond_covs)
+            stats = orig(X, params)
+            cond_covs = np.zeros_like(stats.cond_covs)
+            for n, row in enumerate(np.asarray(X, dtype=float)):
+                mis = np.flatnonzero(np.isnan(row))
+                cond_covs[n, :len(mis), :len(mis)] = stats.cond_covs[n][np.ix_(mis, mis)]
+            return stats._replace(cond_covs=cond_covs)
 
         return missing_e_step
 
